@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "mdexec",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mdexec", targets: ["mdexec"]),
+        .library(name: "MDExec", targets: ["MDExec"]),
+        .library(name: "DockerEngine", targets: ["DockerEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CCurlShims",
+            dependencies: ["CCurl"]
+        ),
+        .target(
+            name: "DockerEngine",
+            dependencies: ["CCurl", "CCurlShims"]
+        ),
+        .target(
+            name: "MDExec",
+            dependencies: [
+                "CCmark",
+                "DockerEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "mdexec",
+            dependencies: [
+                "MDExec",
+                "DockerEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "MDExecTests",
+            dependencies: ["MDExec"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DockerEngineTests",
+            dependencies: ["DockerEngine"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["MDExec", "DockerEngine"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+/// The Docker Engine API client, spoken over libcurl.
+public enum DockerEngineModule {}

@@ -1,0 +1,46 @@
+/// The result of one block of a document, as the JSON results and reports show it.
+public struct BlockResult: Sendable, Equatable {
+    public var index: Int
+    public var line: Int
+    public var language: String?
+    public var filename: String?
+    public var status: BlockStatus
+    public var exitCode: Int?
+    /// Standard output, valid UTF-8 (bad bytes became U+FFFD), possibly truncated.
+    public var stdout: String
+    /// Standard error, likewise.
+    public var stderr: String
+    /// Both streams interleaved in arrival order, with the truncation and `Timeout` lines.
+    public var output: String
+    public var durationMs: Int?
+    /// The output recorded in the document, if any.
+    public var expectedOutput: String?
+    /// Set by `check` only: whether the output matched the recorded one.
+    public var matched: Bool?
+    /// Why the block was skipped, not run, or failed without running.
+    public var reason: String?
+    /// Whether the block was killed for running out of memory.
+    public var outOfMemory: Bool
+
+    public init(
+        index: Int, line: Int, language: String?, filename: String?, status: BlockStatus,
+        exitCode: Int? = nil, stdout: String = "", stderr: String = "", output: String = "",
+        durationMs: Int? = nil, expectedOutput: String? = nil, matched: Bool? = nil,
+        reason: String? = nil, outOfMemory: Bool = false
+    ) {
+        self.index = index
+        self.line = line
+        self.language = language
+        self.filename = filename
+        self.status = status
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.output = output
+        self.durationMs = durationMs
+        self.expectedOutput = expectedOutput
+        self.matched = matched
+        self.reason = reason
+        self.outOfMemory = outOfMemory
+    }
+}
