@@ -1,0 +1,70 @@
+/// Decides, before anything runs, what happens to each block of a document: run it, write
+/// it, or leave it, and under which file name.
+public struct BlockPlanner: Sendable {
+    /// What to do with one block.
+    public enum Action: Sendable, Equatable {
+        /// Write `code` to `file`, then run it with `interpreter`.
+        case run(file: String, code: String, interpreter: LanguageTable.Interpreter)
+        /// Write `code` to `file` and do not run it (a `file=` block of another language).
+        case write(file: String, code: String)
+        /// Fail without running: the file it names is outside the workspace.
+        case refuse(reason: String)
+        /// Leave it alone.
+        case skip(reason: String)
+    }
+
+    public let languages: LanguageTable
+
+    public init(languages: LanguageTable = LanguageTable()) {
+        self.languages = languages
+    }
+
+    /// The action for one block.
+    public func action(for block: CodeBlock) -> Action {
+        let language = block.info.language
+        if block.info.skip { return .skip(reason: "marked skip") }
+        let interpreter = languages.interpreter(for: language)
+        let named = block.info.file ?? block.filenameHint
+        if interpreter == nil && block.info.file == nil {
+            guard let language else { return .skip(reason: "no language") }
+            return .skip(reason: "language '\(language)' does not run")
+        }
+        let code = interpreter.map { PipSilencer.silence(block.code, interpreter: $0.command[0]) } ?? block.code
+        let file: String
+        if let named {
+            do {
+                file = try WorkspacePath.normalized(named)
+            } catch {
+                return .refuse(reason: WorkspacePath.outsideMessage)
+            }
+        } else {
+            file = "tmp_code_\(SHA256.hex(Array(code.utf8))).\(interpreter!.fileExtension)"
+        }
+        guard let interpreter else { return .write(file: file, code: code) }
+        return .run(file: file, code: code, interpreter: interpreter)
+    }
+
+    /// The plan `mdexec blocks` prints.
+    public func plan(_ blocks: [CodeBlock]) -> [PlannedBlock] {
+        blocks.map { block in
+            let action = action(for: block)
+            var planned = PlannedBlock(
+                index: block.index, line: block.line, language: block.info.language, filename: nil,
+                attributes: block.info.attributes, runs: false, reason: nil)
+            switch action {
+            case let .run(file, _, _):
+                planned.filename = file
+                planned.runs = true
+            case let .write(file, _):
+                planned.filename = file
+                planned.reason = "written to \(file)"
+            case let .refuse(reason):
+                planned.runs = true
+                planned.reason = reason
+            case let .skip(reason):
+                planned.reason = reason
+            }
+            return planned
+        }
+    }
+}

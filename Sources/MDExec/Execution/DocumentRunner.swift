@@ -1,0 +1,163 @@
+/// Runs the blocks of one document in order on an executor, with the ancestor's policy:
+/// the first failure stops the document (unless `keepGoing`), later blocks are `not-run`.
+public struct DocumentRunner: Sendable {
+    public let executor: any CodeExecutor
+    public let planner: BlockPlanner
+    public let options: RunOptions
+
+    public init(executor: any CodeExecutor, planner: BlockPlanner, options: RunOptions) {
+        self.executor = executor
+        self.planner = planner
+        self.options = options
+    }
+
+    /// The outcome of a run: every block's result, and the infrastructure failure that
+    /// ended it early, if one did.
+    public struct Outcome: Sendable {
+        public var result: DocumentResult
+        public var failure: ExecutionError?
+        /// Whether the run was cancelled (SIGINT/SIGTERM, or the task was cancelled).
+        public var cancelled: Bool
+
+        public init(result: DocumentResult, failure: ExecutionError?, cancelled: Bool) {
+            self.result = result
+            self.failure = failure
+            self.cancelled = cancelled
+        }
+    }
+
+    /// Runs `blocks` (of the document at `path`) on the started executor.
+    public func run(
+        _ blocks: [CodeBlock], path: String, progress: @Sendable (RunEvent) -> Void = { _ in }
+    ) async -> Outcome {
+        var results: [BlockResult] = []
+        var stopReason: String?
+        var failure: ExecutionError?
+        var cancelled = false
+        for block in blocks {
+            var result = BlockResult(
+                index: block.index, line: block.line, language: block.info.language, filename: nil,
+                status: .skipped, expectedOutput: block.recorded?.output)
+            let action = planner.action(for: block)
+            if case let .run(file, _, _) = action { result.filename = file }
+            if case let .write(file, _) = action { result.filename = file }
+            if cancelled || Task.isCancelled {
+                cancelled = true
+                result.status = .cancelled
+                result.reason = "the run was interrupted"
+            } else if let failure {
+                result.status = .notRun
+                result.reason = "the executor failed: \(failure.message)"
+            } else if case let .skip(reason) = action {
+                result.reason = reason
+            } else if let stopReason {
+                result.status = .notRun
+                result.reason = stopReason
+            } else {
+                progress(.started(index: block.index, line: block.line, language: block.info.language))
+                do {
+                    result = try await execute(block, action: action, into: result)
+                } catch {
+                    if error.isInfrastructure {
+                        failure = error
+                        result.status = .failed
+                        result.reason = error.message
+                    } else {
+                        result = refused(result, reason: error.message)
+                    }
+                }
+                if result.status == .cancelled { cancelled = true }
+                if options.compareOutputs { result = compared(result) }
+                if (result.status == .failed || result.status == .timedOut) && result.matched != false
+                    && !options.keepGoing
+                {
+                    stopReason = "block \(block.index + 1) (line \(block.line)) failed"
+                }
+            }
+            progress(.finished(result))
+            results.append(result)
+        }
+        let document = DocumentResult(
+            document: path, executor: executor.kind, image: executor.image, blocks: results)
+        return Outcome(result: document, failure: failure, cancelled: cancelled)
+    }
+
+    private func execute(
+        _ block: CodeBlock, action: BlockPlanner.Action, into base: BlockResult
+    ) async throws(ExecutionError) -> BlockResult {
+        var result = base
+        let started = ContinuousClock.now
+        switch action {
+        case .skip:
+            return result
+        case let .refuse(reason):
+            return refused(result, reason: reason)
+        case let .write(file, code):
+            try await executor.writeFile(file, contents: Array(code.utf8))
+            result.status = .passed
+            result.reason = "written to \(file)"
+            return result
+        case let .run(file, code, interpreter):
+            try await executor.writeFile(file, contents: Array(code.utf8))
+            let capture = OutputCapture(limit: options.maxOutputBytes)
+            let job = ExecutionJob(
+                file: file, command: interpreter.command,
+                timeoutSeconds: block.info.timeout ?? options.timeoutSeconds)
+            let outcome = try await executor.run(job) { channel, bytes in capture.append(channel, bytes) }
+            if options.deleteTmpFiles { await executor.deleteFile(file) }
+            let text = capture.text(timedOut: outcome.timedOut)
+            result.stdout = text.stdout
+            result.stderr = text.stderr
+            result.output = text.output
+            result.exitCode = outcome.exitCode
+            result.outOfMemory = outcome.outOfMemory
+            result.durationMs = Self.milliseconds(ContinuousClock.now - started)
+            let expected = block.info.expectedExit ?? 0
+            if outcome.cancelled {
+                result.status = .cancelled
+                result.reason = "the run was interrupted"
+            } else if outcome.timedOut {
+                result.status = .timedOut
+                result.reason = "timed out after \(job.timeoutSeconds) s"
+            } else if outcome.exitCode == expected {
+                result.status = .passed
+            } else {
+                result.status = .failed
+                if outcome.outOfMemory {
+                    result.reason = "killed: out of memory"
+                } else if block.info.expectedExit != nil {
+                    result.reason = "exit code \(outcome.exitCode), expected \(expected)"
+                }
+            }
+            return result
+        }
+    }
+
+    private func refused(_ base: BlockResult, reason: String) -> BlockResult {
+        var result = base
+        result.status = .failed
+        result.exitCode = 1
+        result.output = reason
+        result.reason = reason
+        result.durationMs = 0
+        return result
+    }
+
+    private func compared(_ base: BlockResult) -> BlockResult {
+        guard base.status == .passed || base.status == .failed || base.status == .timedOut,
+              base.exitCode != nil, let expected = base.expectedOutput
+        else { return base }
+        var result = base
+        result.matched = ReportText.outputsMatch(actual: base.output, recorded: expected)
+        if result.matched == false {
+            result.status = .failed
+            result.reason = "output differs"
+        }
+        return result
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}

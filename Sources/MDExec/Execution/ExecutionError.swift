@@ -1,0 +1,29 @@
+/// Why code could not be executed. `isInfrastructure` errors end the run with exit 3;
+/// the others fail one block (exit 1).
+public struct ExecutionError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        /// The engine, the container or the runner is gone or cannot be reached.
+        case infrastructure
+        /// A path named by a block leaves the workspace.
+        case outsideWorkspace
+        /// A file could not be written into the workspace.
+        case writeFailed
+        /// The functions module or its requirements could not be set up.
+        case functionsFailed
+        /// The executor was used before `start()` or after `stop()`.
+        case notStarted
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// Whether the error means the sandbox itself failed (exit 3), not a block.
+    public var isInfrastructure: Bool { code == .infrastructure || code == .notStarted }
+
+    public var description: String { message }
+}

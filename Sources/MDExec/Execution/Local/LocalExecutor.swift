@@ -1,0 +1,139 @@
+import Foundation
+import Subprocess
+import Synchronization
+import SystemPackage
+
+/// Runs blocks as host processes in a work dir, with no isolation at all: only for when
+/// the user asks for it by name (`--executor local`), and for testing the pipeline
+/// without an engine. Blocks run through the same session runner as in a container.
+public final class LocalExecutor: CodeExecutor {
+    public let kind = "local"
+    public let image: String? = nil
+    /// The host directory blocks run in.
+    public let workDir: String
+    private let initCommand: String?
+    private let state = Mutex(State())
+
+    private struct State {
+        var session: RunnerSession?
+        var requests: AsyncStream<[UInt8]>.Continuation?
+        var task: Task<Void, Never>?
+    }
+
+    /// - Parameters:
+    ///   - workDir: the directory blocks run in (created if missing).
+    ///   - initCommand: a shell command run once before the first block.
+    public init(workDir: String, initCommand: String? = nil) {
+        self.workDir = workDir
+        self.initCommand = initCommand
+    }
+
+    public func start() async throws(ExecutionError) {
+        guard state.withLock({ $0.session == nil }) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+        } catch {
+            throw ExecutionError(.infrastructure, "Cannot create the work dir \(workDir): \(error.localizedDescription)")
+        }
+        let (requests, requestSink) = AsyncStream<[UInt8]>.makeStream()
+        let session = RunnerSession(
+            send: { bytes in requestSink.yield(bytes) },
+            kill: { pid in _ = Glibc.kill(-pid, SIGKILL) })
+        let arguments = RunnerScript.arguments(initCommand: initCommand)
+        let workDir = self.workDir
+        let task = Task {
+            do {
+                _ = try await Subprocess.run(
+                    .path("/bin/sh"), arguments: Arguments(arguments),
+                    workingDirectory: FilePath(workDir),
+                    input: .inputWriter, output: .sequence, error: .sequence
+                ) { execution in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for try await chunk in execution.standardOutput {
+                                session.receive(.stdout, chunk.withUnsafeBytes { Array($0) })
+                            }
+                        }
+                        group.addTask {
+                            for try await chunk in execution.standardError {
+                                session.receive(.stderr, chunk.withUnsafeBytes { Array($0) })
+                            }
+                        }
+                        let writer = execution.standardInputWriter
+                        for await request in requests {
+                            _ = try await writer.write(request)
+                        }
+                        try await writer.finish()
+                        try await group.waitForAll()
+                    }
+                }
+                session.end(reason: "The local runner ended.")
+            } catch {
+                session.end(reason: "The local runner failed: \(error)")
+            }
+        }
+        state.withLock {
+            $0.session = session
+            $0.requests = requestSink
+            $0.task = task
+        }
+        if let initCommand, !initCommand.isEmpty {
+            let code: Int
+            do {
+                code = try await session.run(file: nil, command: [], timeoutSeconds: 86_400) { _, _ in }
+            } catch {
+                throw ExecutionError(.infrastructure, "The init command could not run: \(error)")
+            }
+            guard code == 0 else {
+                throw ExecutionError(.infrastructure, "The init command failed with exit code \(code).")
+            }
+        }
+    }
+
+    public func writeFile(_ path: String, contents: [UInt8]) async throws(ExecutionError) {
+        try WorkspacePath.write(contents, to: path, root: workDir)
+    }
+
+    public func deleteFile(_ path: String) async {
+        guard let target = try? WorkspacePath.resolve(path, root: workDir, creatingParents: false) else { return }
+        unlink(target)
+    }
+
+    public func run(
+        _ job: ExecutionJob, onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
+    ) async throws(ExecutionError) -> ExecutionOutcome {
+        guard let session = state.withLock({ $0.session }) else {
+            throw ExecutionError(.notStarted, "The local executor is not started.")
+        }
+        let started = ContinuousClock.now
+        let code: Int
+        do {
+            code = try await session.run(
+                file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
+        } catch let error as ExecutionError {
+            throw error
+        } catch {
+            throw ExecutionError(.infrastructure, "The local runner failed: \(error)")
+        }
+        let elapsed = ContinuousClock.now - started
+        return ExecutionOutcome.classify(
+            exitCode: code, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
+            cancelled: Task.isCancelled)
+    }
+
+    public func restart() async throws(ExecutionError) {
+        await stop()
+        try await start()
+    }
+
+    public func stop() async {
+        let (session, requests, task) = state.withLock { state in
+            defer { state = State() }
+            return (state.session, state.requests, state.task)
+        }
+        requests?.finish()
+        // Background processes of blocks hold the runner's pipes open: end them too.
+        for group in session?.processGroups ?? [] { _ = Glibc.kill(-group, SIGKILL) }
+        await task?.value
+    }
+}

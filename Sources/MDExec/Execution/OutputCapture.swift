@@ -1,0 +1,66 @@
+import Synchronization
+
+/// Collects a block's output as it arrives, within a byte budget: stdout and stderr apart,
+/// and both interleaved in arrival order. Bytes beyond the budget are counted and dropped,
+/// so memory stays bounded whatever a block prints.
+public final class OutputCapture: Sendable {
+    private struct Buffers {
+        var stdout: [UInt8] = []
+        var stderr: [UInt8] = []
+        var interleaved: [UInt8] = []
+        var dropped = 0
+    }
+
+    /// The most bytes kept of the interleaved output (and of each stream).
+    public let limit: Int
+    private let buffers = Mutex(Buffers())
+
+    public init(limit: Int) {
+        self.limit = max(0, limit)
+    }
+
+    /// Adds bytes from one stream.
+    public func append(_ channel: OutputChannel, _ bytes: [UInt8]) {
+        buffers.withLock { buffers in
+            let room = limit - buffers.interleaved.count
+            let kept = bytes.prefix(max(0, room))
+            buffers.dropped += bytes.count - kept.count
+            guard !kept.isEmpty else { return }
+            buffers.interleaved.append(contentsOf: kept)
+            switch channel {
+            case .stdout: buffers.stdout.append(contentsOf: kept)
+            case .stderr: buffers.stderr.append(contentsOf: kept)
+            }
+        }
+    }
+
+    /// How many bytes were dropped over the limit.
+    public var droppedBytes: Int { buffers.withLock { $0.dropped } }
+
+    /// The captured text: invalid UTF-8 replaced by U+FFFD, a visible truncation line when
+    /// bytes were dropped, and `Timeout` at the end of a timed-out block's output.
+    public func text(timedOut: Bool = false) -> CapturedText {
+        buffers.withLock { buffers in
+            var output = String(decoding: buffers.interleaved, as: UTF8.self)
+            if buffers.dropped > 0 {
+                if !output.isEmpty && !output.hasSuffix("\n") { output += "\n" }
+                output += "[mdexec: output truncated: \(buffers.dropped) more bytes dropped (limit \(limit) bytes, see --max-output)]\n"
+            }
+            if timedOut {
+                output += output.isEmpty || output.hasSuffix("\n") ? "Timeout" : "\nTimeout"
+            }
+            return CapturedText(
+                stdout: String(decoding: buffers.stdout, as: UTF8.self),
+                stderr: String(decoding: buffers.stderr, as: UTF8.self),
+                output: output)
+        }
+    }
+}
+
+/// A block's output as text.
+public struct CapturedText: Sendable, Equatable {
+    public var stdout: String
+    public var stderr: String
+    /// Both streams interleaved, with the truncation and `Timeout` lines.
+    public var output: String
+}

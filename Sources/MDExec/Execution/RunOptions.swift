@@ -1,0 +1,23 @@
+/// How a document is run, independent of where.
+public struct RunOptions: Sendable, Equatable {
+    /// Run every block even after one failed (default: stop at the first failure).
+    public var keepGoing = false
+    /// Seconds per block unless the block says `timeout=N`.
+    public var timeoutSeconds = 60
+    /// Bytes of output kept per block; the rest is dropped with a visible note.
+    public var maxOutputBytes = 1 << 20
+    /// Delete each block's file after it ran (the ancestor's `delete_tmp_files`).
+    public var deleteTmpFiles = false
+    /// Compare each executed block's output with its recorded output (`mdexec check`).
+    public var compareOutputs = false
+
+    public init() {}
+}
+
+/// What a run reports as it goes, for progress lines.
+public enum RunEvent: Sendable {
+    /// A block is about to run.
+    case started(index: Int, line: Int, language: String?)
+    /// A block has its final result (whatever its status).
+    case finished(BlockResult)
+}

@@ -1,0 +1,128 @@
+import Foundation
+import MDExec
+import Synchronization
+
+/// Runs several documents (at most `jobs` at once), writes their reports, JSON and JUnit,
+/// and works out the exit status. Shared by `run` and `check`.
+struct BatchRun {
+    enum Mode { case run, check }
+
+    var mode: Mode
+    var paths: [String]
+    var settings: SessionSettings
+    var output: OutputOptions
+
+    func execute() async throws -> Int32 {
+        let documents = try paths.map { path throws(UsageError) in try DocumentLoader.load(path) }
+        if mode == .run && documents.count > 1 && output.outputDir == nil && !output.inPlace {
+            throw UsageError("Several documents need --output-dir DIR or --in-place.")
+        }
+        if let dir = output.outputDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw UsageError("--output-dir \(dir) is not an existing directory.")
+            }
+            let names = documents.map { ($0.path as NSString).lastPathComponent }
+            if Set(names).count != names.count {
+                throw UsageError("Two documents have the same file name: their reports would overwrite each other in \(dir).")
+            }
+        }
+        if settings.executorKind == .local && !settings.quiet {
+            StandardError.error("warning: --executor local runs every block on this machine with NO isolation.")
+        }
+
+        let watcher = SignalWatcher()
+        let work = Task { await runAll(documents) }
+        watcher.start { work.cancel() }
+        let outcomes = await work.value
+
+        var status = ExitStatus.passed
+        var writeFailed = false
+        for (loaded, outcome) in zip(documents, outcomes) {
+            if mode == .check { printDifferences(loaded, outcome.result) }
+            do {
+                try writeReport(loaded, outcome.result)
+            } catch {
+                StandardError.error("\(error)")
+                writeFailed = true
+            }
+            if let failure = outcome.failure {
+                StandardError.error("\(loaded.path): \(failure.message)")
+                status = max(status, ExitStatus.infrastructure)
+            } else if outcome.result.blocks.contains(where: { $0.status == .failed || $0.status == .timedOut }) {
+                status = max(status, ExitStatus.failed)
+            }
+        }
+        let results = outcomes.map(\.result)
+        do {
+            if let json = output.json {
+                try OutputFile.write(results.count == 1 ? JSONReport.render(results[0]) : JSONReport.render(results), to: json)
+            }
+            if let junit = output.junit { try OutputFile.write(JUnitReport.render(results), to: junit) }
+        } catch {
+            StandardError.error("\(error)")
+            writeFailed = true
+        }
+        if let interrupted = watcher.exitStatus { return interrupted }
+        if writeFailed { return max(status, ExitStatus.usage) }
+        return status
+    }
+
+    private func runAll(_ documents: [LoadedDocument]) async -> [DocumentRunner.Outcome] {
+        let session = DocumentSession(settings: settings)
+        let several = documents.count > 1
+        let live = settings.jobs == 1
+        return await withTaskGroup(of: (Int, DocumentRunner.Outcome).self) { group in
+            var outcomes = [DocumentRunner.Outcome?](repeating: nil, count: documents.count)
+            var next = 0
+            func launch() {
+                guard next < documents.count else { return }
+                let position = next
+                let loaded = documents[position]
+                next += 1
+                let printer = ProgressPrinter(
+                    quiet: settings.quiet, live: live, document: several ? loaded.path : nil,
+                    total: loaded.document.blocks.count)
+                group.addTask { (position, await session.run(loaded, progress: printer)) }
+            }
+            for _ in 0..<min(settings.jobs, documents.count) { launch() }
+            for await (position, outcome) in group {
+                outcomes[position] = outcome
+                launch()
+            }
+            return outcomes.map { $0! }
+        }
+    }
+
+    private func writeReport(_ loaded: LoadedDocument, _ result: DocumentResult) throws {
+        let destination: String?
+        if output.inPlace {
+            destination = loaded.path
+        } else if let dir = output.outputDir {
+            destination = (dir as NSString).appendingPathComponent((loaded.path as NSString).lastPathComponent)
+        } else if let path = output.output {
+            destination = path
+        } else {
+            destination = mode == .run ? "-" : nil
+        }
+        guard let destination else { return }
+        let report = MarkdownReport.render(
+            document: loaded.document, results: result.blocks, options: ReportOptions(timings: output.timings))
+        if destination == "-" {
+            FileHandle.standardOutput.write(Data(report))
+        } else {
+            try OutputFile.write(report, to: destination)
+        }
+    }
+
+    private func printDifferences(_ loaded: LoadedDocument, _ result: DocumentResult) {
+        for block in result.blocks where block.matched == false {
+            let diff = UnifiedDiff.render(
+                expected: ReportText.normalizedForComparison(block.expectedOutput ?? ""),
+                actual: ReportText.normalizedForComparison(ReportText.sanitizedForReport(block.output)),
+                expectedLabel: "\(loaded.path):\(block.line) recorded output",
+                actualLabel: "\(loaded.path):\(block.line) actual output")
+            StandardError.write("mdexec: \(loaded.path): block \(block.index + 1) (line \(block.line)): output differs\n\(diff)")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import MDExec
+
+/// Runs one document end to end: a work dir, an executor started for it alone, every
+/// block, and the executor stopped and the work dir removed whatever happened.
+struct DocumentSession: Sendable {
+    var settings: SessionSettings
+
+    func run(_ loaded: LoadedDocument, progress: ProgressPrinter) async -> DocumentRunner.Outcome {
+        let planner = BlockPlanner(languages: settings.languages)
+        let runner = { (executor: any CodeExecutor) in
+            DocumentRunner(executor: executor, planner: planner, options: settings.runOptions)
+        }
+        var configuration = settings.configuration
+        var createdWorkDir: String?
+        if configuration.workDir == nil {
+            let template = NSTemporaryDirectory() + "mdexec-XXXXXX"
+            var bytes = Array(template.utf8CString)
+            if mkdtemp(&bytes) != nil {
+                let path = String(cString: bytes)
+                createdWorkDir = path
+                configuration.workDir = path
+            }
+        }
+        defer {
+            if let createdWorkDir { try? FileManager.default.removeItem(atPath: createdWorkDir) }
+        }
+        let executor: any CodeExecutor
+        do {
+            executor = try ExecutorFactory.make(
+                settings.executorKind, configuration: configuration, verbose: settings.verbose, progress: progress)
+        } catch {
+            return unstarted(loaded, runner: nil, error: error)
+        }
+        do {
+            try await executor.start()
+        } catch {
+            await Self.stopUncancelled(executor)
+            return unstarted(loaded, runner: runner(executor), error: error)
+        }
+        let outcome = await runner(executor).run(loaded.document.blocks, path: loaded.path) { progress.handle($0) }
+        await Self.stopUncancelled(executor)
+        return outcome
+    }
+
+    /// Stops the executor even when the run was cancelled: cleanup must not be cancelled.
+    private static func stopUncancelled(_ executor: any CodeExecutor) async {
+        await Task { await executor.stop() }.value
+    }
+
+    /// The outcome when the executor never started: no block ran.
+    private func unstarted(
+        _ loaded: LoadedDocument, runner: DocumentRunner?, error: ExecutionError
+    ) -> DocumentRunner.Outcome {
+        let cancelled = Task.isCancelled
+        let blocks = loaded.document.blocks.map { block in
+            BlockResult(
+                index: block.index, line: block.line, language: block.info.language, filename: nil,
+                status: cancelled ? .cancelled : .notRun, expectedOutput: block.recorded?.output,
+                reason: cancelled ? "the run was interrupted" : "the executor did not start: \(error.message)")
+        }
+        let result = DocumentResult(
+            document: loaded.path, executor: settings.executorKind.rawValue,
+            image: settings.executorKind == .docker ? settings.configuration.image : nil, blocks: blocks)
+        return DocumentRunner.Outcome(result: result, failure: cancelled ? nil : error, cancelled: cancelled)
+    }
+}

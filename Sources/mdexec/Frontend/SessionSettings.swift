@@ -1,0 +1,28 @@
+import MDExec
+
+/// Everything a document run needs from the command line, resolved and validated.
+struct SessionSettings: Sendable {
+    var executorKind: ExecutorKind
+    var configuration: ExecutorConfiguration
+    var languages: LanguageTable
+    var runOptions: RunOptions
+    var verbose: Bool
+    var quiet: Bool
+    var jobs: Int
+
+    init(executor: ExecutorOptions, policy: RunPolicyOptions, quiet: Bool, compareOutputs: Bool) throws {
+        executorKind = executor.executor
+        configuration = try executor.configuration()
+        languages = try executor.languages()
+        var options = RunOptions()
+        options.keepGoing = policy.keepGoing
+        options.timeoutSeconds = configuration.timeout
+        options.maxOutputBytes = policy.maxOutputBytes ?? (1 << 20)
+        options.deleteTmpFiles = configuration.deleteTmpFiles
+        options.compareOutputs = compareOutputs
+        runOptions = options
+        verbose = executor.verbose
+        self.quiet = quiet
+        jobs = policy.jobs
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+
+/// Where results go.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to PATH (atomically) instead of standard output.", valueName: "PATH"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Write each document's report into DIR, under the document's file name.", valueName: "DIR"))
+    var outputDir: String?
+
+    @Flag(help: "Write each report back into its document.")
+    var inPlace = false
+
+    @Option(help: ArgumentHelp("Also write the results as JSON to PATH.", valueName: "PATH"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Also write the results as JUnit XML to PATH.", valueName: "PATH"))
+    var junit: String?
+
+    @Flag(name: [.short, .long], help: "No progress lines on standard error.")
+    var quiet = false
+
+    @Flag(help: "Put each block's duration in the report (the report is then not reproducible).")
+    var timings = false
+
+    func validate(documentCount: Int) throws {
+        let destinations = [output != nil, outputDir != nil, inPlace].filter { $0 }.count
+        guard destinations <= 1 else { throw ValidationError("Use only one of -o/--output, --output-dir and --in-place.") }
+        if documentCount > 1 && output != nil {
+            throw ValidationError("Several documents need --output-dir DIR or --in-place, not -o.")
+        }
+    }
+}
