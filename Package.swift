@@ -66,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MDExec", "DockerEngine"]
+            dependencies: ["MDExec", "DockerEngine", "mdexec"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,56 @@
+/// Code to run, as an agent framework hands it over: a language and its text.
+public struct CodeSubmission: Sendable, Equatable {
+    public var language: String
+    public var code: String
+
+    public init(language: String, code: String) {
+        self.language = language
+        self.code = code
+    }
+}
+
+/// The ancestor's `CommandLineCodeResult`: the last exit code, every block's output
+/// concatenated, and the file of the first block.
+public struct CommandLineCodeResult: Sendable, Equatable {
+    public var exitCode: Int
+    public var output: String
+    /// The first block's file, relative to the workspace.
+    public var codeFile: String?
+}
+
+/// The ancestor's API, with no Markdown: start, execute lists of code blocks in one
+/// persistent environment, restart, stop. Blocks of one call stop at the first failure.
+public final class CommandLineCodeRunner: Sendable {
+    public let executor: any CodeExecutor
+    private let runner: DocumentRunner
+
+    public init(executor: any CodeExecutor, languages: LanguageTable = LanguageTable(), options: RunOptions = RunOptions()) {
+        self.executor = executor
+        self.runner = DocumentRunner(executor: executor, planner: BlockPlanner(languages: languages), options: options)
+    }
+
+    public func start() async throws(ExecutionError) { try await executor.start() }
+    public func restart() async throws(ExecutionError) { try await executor.restart() }
+    public func stop() async { await executor.stop() }
+
+    /// Runs the blocks in order; an unsupported language gives exit code 1 and
+    /// `Unsupported language` as the ancestor does. Infrastructure failures throw.
+    public func execute(_ submissions: [CodeSubmission]) async throws(ExecutionError) -> CommandLineCodeResult {
+        if submissions.contains(where: { runner.planner.languages.interpreter(for: $0.language) == nil }) {
+            return CommandLineCodeResult(exitCode: 1, output: "Unsupported language", codeFile: nil)
+        }
+        let blocks = submissions.enumerated().map { index, submission in
+            CodeBlock(
+                index: index, line: 0, endLine: 0,
+                info: FenceInfo(raw: submission.language, language: submission.language.lowercased()),
+                code: submission.code, filenameHint: BlockAssembler.filenameHint(submission.code))
+        }
+        let outcome = await runner.run(blocks, path: "-")
+        if let failure = outcome.failure { throw failure }
+        let ran = outcome.result.blocks.filter { $0.exitCode != nil }
+        return CommandLineCodeResult(
+            exitCode: ran.last?.exitCode ?? 0,
+            output: ran.map(\.output).joined(),
+            codeFile: outcome.result.blocks.first?.filename)
+    }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import MDExec
+import Testing
+
+/// The whole pipeline, Markdown in and report out, through the real `mdexec` binary with
+/// the local executor (no engine needed).
+@Suite("mdexec with the local executor", .serialized)
+struct LocalPipelineTests {
+    let local = ["--executor", "local", "--quiet"]
+
+    func results(_ path: String) throws -> DocumentResult {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        return try #require(try JSONReport.decode(bytes).first)
+    }
+
+    @Test("the transcript sample: hints honoured, the escape refused, exit 1")
+    func transcriptSample() throws {
+        let scratch = try Scratch()
+        let json = scratch.path + "/r.json"
+        let run = try CLI.run(["run"] + local + ["--json", json, Samples.path("llm-transcript.md")])
+        #expect(run.status == 1)
+        let result = try results(json)
+        #expect(result.blocks.map(\.status) == [.passed, .passed, .passed, .failed])
+        #expect(result.blocks[0].filename == "wordcount/counter.py")
+        #expect(result.blocks[2].stdout == "the: 3\nlooks right\n")
+        #expect(result.blocks[3].output == "Filename is not in the workspace")
+        #expect(result.blocks[3].exitCode == 1)
+        #expect(run.stdout.contains("```output\nthe: 3\nlooks right\n```\nexit code: 0\n"))
+        #expect(run.stdout.contains("```output\nFilename is not in the workspace\n```\nexit code: 1\n"))
+    }
+
+    @Test("a block past its timeout is killed, exit 124, output kept and ending in Timeout")
+    func timeout() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write("t.md", "```sh timeout=1\necho started\nsleep 30\necho never\n```\n")
+        let json = scratch.path + "/r.json"
+        let started = Date()
+        let run = try CLI.run(["run"] + local + ["--json", json, doc])
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(run.status == 1)
+        let block = try results(json).blocks[0]
+        #expect(block.status == .timedOut)
+        #expect(block.exitCode == 124)
+        #expect(block.output == "started\nTimeout")
+        #expect(run.stdout.contains("exit code: 124 (timed out)"))
+    }
+
+    @Test("the first failure stops the document; later blocks keep their recorded results")
+    func stopAtFirstFailure() throws {
+        let scratch = try Scratch()
+        let text = """
+            ```sh
+            echo one
+            ```
+
+            ```sh
+            echo two; exit 3
+            ```
+
+            ```sh
+            echo three
+            ```
+
+            ```output
+            recorded by hand
+            ```
+            exit code: 0
+
+            """
+        let doc = try scratch.write("s.md", text)
+        let json = scratch.path + "/r.json"
+        let run = try CLI.run(["run"] + local + ["--json", json, doc])
+        #expect(run.status == 1)
+        let blocks = try results(json).blocks
+        #expect(blocks.map(\.status) == [.passed, .failed, .notRun])
+        #expect(blocks[1].exitCode == 3)
+        #expect(blocks[2].exitCode == nil && blocks[2].output.isEmpty && blocks[2].durationMs == nil)
+        #expect(run.stdout.contains("```output\nrecorded by hand\n```\nexit code: 0\n"))
+
+        let keepGoing = try CLI.run(["run"] + local + ["--keep-going", "--json", json, doc])
+        #expect(keepGoing.status == 1)
+        #expect(try results(json).blocks.map(\.status) == [.passed, .failed, .passed])
+        #expect(keepGoing.stdout.contains("```output\nthree\n```\nexit code: 0\n"))
+        #expect(!keepGoing.stdout.contains("recorded by hand"))
+    }
+
+    @Test("exit=N makes a block that exits N pass")
+    func expectedExit() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write("e.md", "```sh exit=2\nexit 2\n```\n\n```sh {exit=0}\nexit 2\n```\n")
+        let json = scratch.path + "/r.json"
+        let run = try CLI.run(["run"] + local + ["--json", json, doc])
+        #expect(run.status == 1)
+        #expect(try results(json).blocks.map(\.status) == [.passed, .failed])
+    }
+
+    @Test("check passes on a fresh report and fails, with a diff, when an output changed")
+    func check() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write("c.md", "```sh\necho alpha\necho beta\n```\n\n```python\nprint(6 * 7)\n```\n")
+        let report = scratch.path + "/report.md"
+        #expect(try CLI.run(["run"] + local + ["-o", report, doc]).status == 0)
+        let passing = try CLI.run(["check"] + local + [report])
+        #expect(passing.status == 0)
+        #expect(passing.stdout.isEmpty)
+
+        let edited = try scratch.read("report.md").replacingOccurrences(of: "```output\nalpha\nbeta\n", with: "```output\nalpha\ngamma  \n")
+        try scratch.write("report.md", edited)
+        let json = scratch.path + "/r.json"
+        let failing = try CLI.run(["check"] + local + ["--json", json, report])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("-gamma"))
+        #expect(failing.stderr.contains("+beta"))
+        let blocks = try results(json).blocks
+        #expect(blocks[0].status == .failed && blocks[0].matched == false && blocks[0].reason == "output differs")
+        #expect(blocks[1].status == .passed && blocks[1].matched == true)
+
+        // Trailing spaces and blank lines do not count.
+        let relaxed = try scratch.read("report.md").replacingOccurrences(of: "alpha\ngamma  \n", with: "alpha  \r\nbeta   \n\n\n")
+        try scratch.write("report.md", relaxed)
+        #expect(try CLI.run(["check"] + local + [report]).status == 0)
+    }
+
+    @Test("a bad attribute is a usage error naming the line, before anything runs")
+    func badAttribute() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write("b.md", "```sh\ntouch ran\n```\n\ntext\n\n```sh timeout=0\necho x\n```\n")
+        let run = try CLI.run(["run"] + local + ["--work-dir", scratch.path, doc])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("line 7"))
+        #expect(!scratch.exists("ran"))
+    }
+
+    @Test("missing files, directories and bad flags are usage errors (exit 2), one line each")
+    func usageErrors() throws {
+        let scratch = try Scratch()
+        let missing = try CLI.run(["run"] + local + [scratch.path + "/nope.md"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.split(separator: "\n").count == 1)
+        #expect(try CLI.run(["run"] + local + [scratch.path]).status == 2)
+        #expect(try CLI.run(["run", "--no-such-flag", "x.md"]).status == 2)
+        #expect(try CLI.run(["run", "--timeout", "0", "--executor", "local", "x.md"]).status == 2)
+        let a = try scratch.write("a.md", "")
+        let b = try scratch.write("b.md", "")
+        #expect(try CLI.run(["run"] + local + [a, b]).status == 2)
+    }
+
+    @Test("the input is untouched unless --in-place; -o and --in-place write the report")
+    func destinations() throws {
+        let scratch = try Scratch()
+        let text = "# t\n\n```sh\necho hi\n```\n"
+        let doc = try scratch.write("d.md", text)
+        let out = scratch.path + "/out.md"
+        #expect(try CLI.run(["run"] + local + ["-o", out, doc]).status == 0)
+        #expect(try scratch.read("d.md") == text)
+        let report = try scratch.read("out.md")
+        #expect(report == text + "\n```output\nhi\n```\nexit code: 0\n")
+        #expect(try CLI.run(["run"] + local + ["--in-place", doc]).status == 0)
+        #expect(try scratch.read("d.md") == report)
+        // Idempotent: running the report again changes nothing.
+        #expect(try CLI.run(["run"] + local + ["--in-place", doc]).status == 0)
+        #expect(try scratch.read("d.md") == report)
+        // Several documents into a directory.
+        let outDir = scratch.path + "/reports"
+        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        let other = try scratch.write("e.md", "```sh\necho other\n```\n")
+        #expect(try CLI.run(["run"] + local + ["--output-dir", outDir, "--jobs", "2", doc, other]).status == 0)
+        #expect(try scratch.read("reports/e.md").contains("other\n```\nexit code: 0"))
+    }
+
+    @Test("stdout and stderr are kept apart in the JSON and interleaved in the report")
+    func streams() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write("s.md", "```sh\necho out1\nsleep 0.2\necho err1 >&2\nsleep 0.2\necho out2\n```\n")
+        let json = scratch.path + "/r.json"
+        let run = try CLI.run(["run"] + local + ["--json", json, doc])
+        #expect(run.status == 0)
+        let block = try results(json).blocks[0]
+        #expect(block.stdout == "out1\nout2\n")
+        #expect(block.stderr == "err1\n")
+        #expect(block.output == "out1\nerr1\nout2\n")
+    }
+
+    @Test("--max-output caps a flood with a visible note, and the next block still runs")
+    func maxOutput() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write("f.md", "```sh\nyes | head -c 5000000\n```\n\n```sh\necho next\n```\n")
+        let json = scratch.path + "/r.json"
+        let run = try CLI.run(["run"] + local + ["--max-output", "1k", "--json", json, doc])
+        #expect(run.status == 0)
+        let blocks = try results(json).blocks
+        #expect(blocks[0].output.contains("output truncated"))
+        #expect(blocks[0].output.utf8.count < 2000)
+        #expect(blocks[1].output == "next\n")
+    }
+
+    @Test("blocks --json lists every block, whether it runs and why not")
+    func plan() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write(
+            "p.md", "```python\nprint(1)\n```\n\n```json\n{}\n```\n\n```sh skip\nx\n```\n\n    indented\n\n```text file=notes.txt\nhello\n```\n")
+        let run = try CLI.run(["blocks", "--json", doc])
+        #expect(run.status == 0)
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(run.stdoutBytes)) as? [String: Any])
+        let blocks = try #require(plan["blocks"] as? [[String: Any]])
+        #expect(blocks.count == 4)
+        #expect(blocks.map { $0["runs"] as? Bool } == [true, false, false, false])
+        #expect((blocks[0]["filename"] as? String)?.hasPrefix("tmp_code_") == true)
+        #expect((blocks[0]["filename"] as? String)?.hasSuffix(".py") == true)
+        #expect(blocks[1]["reason"] as? String == "language 'json' does not run")
+        #expect(blocks[3]["reason"] as? String == "written to notes.txt")
+    }
+
+    @Test("SIGINT mid-block: exit 130, the partial report and JSON are written, blocks cancelled")
+    func interrupt() throws {
+        let scratch = try Scratch()
+        let doc = try scratch.write("i.md", "```sh\necho first\n```\n\n```sh\necho waiting; sleep 60\n```\n\n```sh\necho third\n```\n")
+        let json = scratch.path + "/r.json"
+        let out = scratch.path + "/out.md"
+        let run = try CLI.run(["run"] + local + ["-o", out, "--json", json, doc]) { process in
+            Thread.sleep(forTimeInterval: 1.5)
+            kill(process.processIdentifier, SIGINT)
+        }
+        #expect(run.status == 130)
+        let blocks = try results(json).blocks
+        #expect(blocks.map(\.status) == [.passed, .cancelled, .cancelled])
+        #expect(try scratch.read("out.md").contains("```output\nfirst\n```\nexit code: 0\n"))
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs mdexec's whole test suite, installing what it needs on a Debian machine (as root):
+# libcmark, libcurl, docker.io and debootstrap; starts a Docker engine when none answers,
+# builds the local test image, then `swift test`.
+# With CI=true an engine that cannot be reached fails the run; otherwise the Docker tests
+# skip and say so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/setup.sh
+
+ensure_packages pkg-config libcmark-dev libcurl4-openssl-dev curl || exit 1
+engine=ok
+ensure_packages docker.io debootstrap && ensure_engine && ensure_image || engine=missing
+trap stop_started_engine EXIT
+if [ "$engine" != ok ]; then
+  if [ "${CI:-}" = "true" ]; then
+    say "CI=true and no usable Docker engine: failing"
+    exit 1
+  fi
+  say "WARNING: no usable Docker engine: the Docker tests will SKIP"
+fi
+
+swift build --build-tests "$@"
+swift test --skip-build "$@" 2>&1 | tee /tmp/mdexec-test.log
+status=${PIPESTATUS[0]}
+exit "$status"
