@@ -39,6 +39,7 @@ let package = Package(
             name: "MDExec",
             dependencies: [
                 "CCmark",
+                "DockerEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),

@@ -1,5 +1,5 @@
-/// Why code could not be executed. `isInfrastructure` errors end the run with exit 3;
-/// the others fail one block (exit 1).
+/// Why code could not be executed. `isInfrastructure` errors end the run (exit 3, or 1
+/// when the user's functions failed to load); the others fail one block (exit 1).
 public struct ExecutionError: Error, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
         /// The engine, the container or the runner is gone or cannot be reached.
@@ -23,7 +23,7 @@ public struct ExecutionError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Whether the error means the sandbox itself failed (exit 3), not a block.
-    public var isInfrastructure: Bool { code == .infrastructure || code == .notStarted }
+    public var isInfrastructure: Bool { code == .infrastructure || code == .notStarted || code == .functionsFailed }
 
     public var description: String { message }
 }

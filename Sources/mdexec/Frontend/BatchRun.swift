@@ -48,7 +48,9 @@ struct BatchRun {
             }
             if let failure = outcome.failure {
                 StandardError.error("\(loaded.path): \(failure.message)")
-                status = max(status, ExitStatus.infrastructure)
+                // The user's functions failing to load is their code failing, not the sandbox.
+                let code = failure.code == .functionsFailed ? ExitStatus.failed : ExitStatus.infrastructure
+                status = max(status, code)
             } else if outcome.result.blocks.contains(where: { $0.status == .failed || $0.status == .timedOut }) {
                 status = max(status, ExitStatus.failed)
             }

@@ -28,7 +28,8 @@ struct DocumentSession: Sendable {
         let executor: any CodeExecutor
         do {
             executor = try ExecutorFactory.make(
-                settings.executorKind, configuration: configuration, verbose: settings.verbose, progress: progress)
+                settings.executorKind, configuration: configuration, runner: settings.runner, verbose: settings.verbose,
+                progress: progress)
         } catch {
             return unstarted(loaded, runner: nil, error: error)
         }

@@ -3,6 +3,7 @@ import MDExec
 /// Everything a document run needs from the command line, resolved and validated.
 struct SessionSettings: Sendable {
     var executorKind: ExecutorKind
+    var runner: RunnerMode
     var configuration: ExecutorConfiguration
     var languages: LanguageTable
     var runOptions: RunOptions
@@ -12,6 +13,7 @@ struct SessionSettings: Sendable {
 
     init(executor: ExecutorOptions, policy: RunPolicyOptions, quiet: Bool, compareOutputs: Bool) throws {
         executorKind = executor.executor
+        runner = executor.runner
         configuration = try executor.configuration()
         languages = try executor.languages()
         var options = RunOptions()

@@ -75,6 +75,9 @@ struct ExecutorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run blocks of language NAME with COMMAND, files ending in .EXT (repeatable).", valueName: "NAME=COMMAND[:EXT]"))
     var language: [String] = []
 
+    @Option(help: ArgumentHelp("How blocks start in the container: one session runner for the whole document (fast, the default) or one exec per block.", valueName: "session|exec"))
+    var runner: RunnerMode = .session
+
     @Flag(help: "Say more on standard error (engine calls, runner fallback).")
     var verbose = false
 
@@ -132,6 +135,12 @@ struct ExecutorOptions: ParsableArguments {
         }
         return LanguageTable(overrides: overrides)
     }
+}
+
+/// How blocks start in a container.
+enum RunnerMode: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case session
+    case exec
 }
 
 /// The executors a user can name.

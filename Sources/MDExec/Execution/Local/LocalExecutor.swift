@@ -39,7 +39,7 @@ public final class LocalExecutor: CodeExecutor {
         let session = RunnerSession(
             send: { bytes in requestSink.yield(bytes) },
             kill: { pid in _ = Glibc.kill(-pid, SIGKILL) })
-        let arguments = RunnerScript.arguments(initCommand: initCommand)
+        let arguments = RunnerScript.arguments
         let workDir = self.workDir
         let task = Task {
             do {
@@ -80,7 +80,7 @@ public final class LocalExecutor: CodeExecutor {
         if let initCommand, !initCommand.isEmpty {
             let code: Int
             do {
-                code = try await session.run(file: nil, command: [], timeoutSeconds: 86_400) { _, _ in }
+                code = try await session.run(shellCommand: initCommand, timeoutSeconds: 86_400) { _, _ in }
             } catch {
                 throw ExecutionError(.infrastructure, "The init command could not run: \(error)")
             }

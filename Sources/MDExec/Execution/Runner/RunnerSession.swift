@@ -41,16 +41,35 @@ final class RunnerSession: Sendable {
     /// The process groups of every block this session started.
     var processGroups: [Int32] { state.withLock { $0.groups } }
 
-    /// Runs one request and returns its exit code. `file` nil runs the init command.
-    /// On task cancellation the block's process group is killed and the runner goes on.
+    /// Runs `file` with `command` and returns its exit code. On task cancellation the
+    /// block's process group is killed and the runner goes on.
     func run(
-        file: String?, command: [String], timeoutSeconds: Int,
+        file: String, command: [String], timeoutSeconds: Int,
         onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
     ) async throws -> Int {
         let token = RunnerScript.newToken()
-        let request = RunnerScript.request(
-            token: token, timeoutSeconds: timeoutSeconds, file: file, command: command)
-        return try await withTaskCancellationHandler {
+        return try await run(
+            token: token,
+            request: RunnerScript.request(token: token, timeoutSeconds: timeoutSeconds, file: file, command: command),
+            onOutput: onOutput)
+    }
+
+    /// Runs a shell command (`sh -c`) and returns its exit code.
+    func run(
+        shellCommand: String, timeoutSeconds: Int,
+        onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
+    ) async throws -> Int {
+        let token = RunnerScript.newToken()
+        return try await run(
+            token: token,
+            request: RunnerScript.request(token: token, timeoutSeconds: timeoutSeconds, shellCommand: shellCommand),
+            onOutput: onOutput)
+    }
+
+    private func run(
+        token: String, request: [UInt8], onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
+    ) async throws -> Int {
+        try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let ended: String? = state.withLock { state in
                     if let ended = state.ended { return ended }

@@ -1,0 +1,54 @@
+import DockerEngine
+import Foundation
+
+/// Turns an `ExecutorConfiguration` into the engine's container create request. Only the
+/// configuration (the user's flags and config file) shapes the sandbox: nothing in a
+/// document can add volumes, hosts, devices, network or privileges.
+enum ContainerBlueprint {
+    /// Where blocks run inside the container.
+    static let workspace = "/workspace"
+
+    /// The main process: waits forever and exits at once on SIGTERM (a bare `/bin/sh` as
+    /// PID 1 ignores it and `stop` would wait out the grace period).
+    static let mainCommand = ["sh", "-c", "trap 'exit 0' TERM INT HUP; while :; do sleep 3600 & wait $!; done"]
+
+    static func spec(for configuration: ExecutorConfiguration, hostDirectory: String?) -> ContainerSpec {
+        var binds: [String] = []
+        if let hostDirectory { binds.append("\(hostDirectory):\(workspace):rw") }
+        binds += configuration.extraVolumes.compactMap { VolumeMount($0)?.bind }
+        let memory = configuration.memory.flatMap(MemorySize.bytes)
+        let hostConfig = HostConfig(
+            binds: binds.isEmpty ? nil : binds,
+            autoRemove: configuration.autoRemove,
+            networkMode: configuration.network,
+            memory: memory,
+            memorySwap: memory,
+            nanoCpus: configuration.cpus.map { Int64($0 * 1_000_000_000) },
+            pidsLimit: configuration.pidsLimit.map(Int64.init),
+            readonlyRootfs: configuration.readOnly ? true : nil,
+            extraHosts: configuration.extraHosts.isEmpty
+                ? nil : configuration.extraHosts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" },
+            deviceRequests: configuration.deviceRequests.isEmpty ? nil : configuration.deviceRequests.map {
+                DockerEngine.DeviceRequest(driver: $0.driver, count: $0.count, deviceIDs: $0.deviceIDs, capabilities: $0.capabilities)
+            },
+            tmpfs: configuration.readOnly ? ["/tmp": "rw,exec,mode=1777"] : nil)
+        return ContainerSpec(
+            image: configuration.image,
+            cmd: mainCommand,
+            workingDir: workspace,
+            labels: labels(),
+            user: configuration.user,
+            tty: false,
+            volumes: hostDirectory == nil ? [workspace] : nil,
+            hostConfig: hostConfig)
+    }
+
+    /// `mdexec=1`, and who made the container, so `mdexec gc` can tell ones in use.
+    static func labels() -> [String: String] {
+        [
+            "mdexec": "1",
+            "mdexec.pid": String(getpid()),
+            "mdexec.host": ProcessInfo.processInfo.hostName,
+        ]
+    }
+}

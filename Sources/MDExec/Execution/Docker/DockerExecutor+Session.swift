@@ -1,0 +1,158 @@
+import DockerEngine
+import Foundation
+
+extension DockerExecutor {
+    /// Starts the session runner in the container over a hijacked exec connection, then
+    /// runs the init command. Without a runner, blocks fall back to one exec each.
+    func startSession() async throws(ExecutionError) {
+        guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
+        if usesRunner {
+            do {
+                try await attachRunner(containerID: id)
+            } catch {
+                let message = "the session runner could not start (\(error)); running each block as its own exec"
+                if verbose { notes(message) }
+            }
+        } else if verbose {
+            notes("running each block as its own exec (--runner exec)")
+        }
+        if let command = configuration.initCommand, !command.isEmpty {
+            let capture = OutputCapture(limit: 64 << 10)
+            let code = try await runShell(command, timeoutSeconds: 86_400, capture: capture)
+            guard code == 0 else {
+                throw ExecutionError(
+                    .infrastructure,
+                    "The init command failed with exit code \(code): \(capture.text().output.suffix(400))")
+            }
+        }
+    }
+
+    private func attachRunner(containerID id: String) async throws {
+        let spec = ExecSpec(
+            cmd: ["sh"] + RunnerScript.arguments, attachStdin: true, workingDir: ContainerBlueprint.workspace)
+        let execID = try await client.createExec(containerID: id, spec: spec)
+        let connection = try await client.attachExec(execID)
+        let client = self.client
+        let session = RunnerSession(
+            send: { bytes in try await connection.write(bytes) },
+            kill: { pid in
+                let kill = ExecSpec(cmd: ["kill", "-KILL", "--", "-\(pid)"], attachStdout: false, attachStderr: false)
+                _ = try? await client.runExec(containerID: id, spec: kill) { _, _ in }
+            })
+        let reader = Task.detached {
+            do {
+                for try await frame in connection.output {
+                    session.receive(frame.stream == .stdout ? .stdout : .stderr, frame.bytes)
+                }
+                session.end(reason: "The container's runner ended: the container was stopped or removed.")
+            } catch {
+                session.end(reason: "The connection to the container's runner failed: \(error)")
+            }
+        }
+        state.withLock { state in
+            state.session = session
+            state.connection = connection
+            state.reader = reader
+        }
+    }
+
+    /// Ends the runner: closes its input so it exits, and the connection.
+    func closeSession() {
+        let (connection, reader) = state.withLock { state in
+            defer {
+                state.session = nil
+                state.connection = nil
+                state.reader = nil
+            }
+            return (state.connection, state.reader)
+        }
+        connection?.close()
+        reader?.cancel()
+    }
+
+    public func run(
+        _ job: ExecutionJob, onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
+    ) async throws(ExecutionError) -> ExecutionOutcome {
+        guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
+        let started = ContinuousClock.now
+        let code: Int
+        if let session = state.withLock({ $0.session }) {
+            do {
+                code = try await session.run(
+                    file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
+            } catch let error as ExecutionError {
+                throw await explained(error, containerID: id)
+            } catch {
+                throw ExecutionError(.infrastructure, "The container's runner failed: \(error)")
+            }
+        } else {
+            let command = ["timeout", "-k", "2", String(job.timeoutSeconds)] + job.command + [job.file]
+            code = try await execOnce(command, containerID: id, onOutput: onOutput)
+        }
+        let elapsed = ContinuousClock.now - started
+        var outOfMemory = false
+        if code == 137, configuration.memory != nil {
+            outOfMemory = (try? await client.inspectContainer(id).state.oomKilled) ?? false
+        }
+        return ExecutionOutcome.classify(
+            exitCode: code, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
+            cancelled: Task.isCancelled, outOfMemory: outOfMemory)
+    }
+
+    /// Runs a shell command in the workspace and returns its exit code.
+    func runShell(_ command: String, timeoutSeconds: Int, capture: OutputCapture? = nil) async throws(ExecutionError) -> Int {
+        guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
+        let sink: @Sendable (OutputChannel, [UInt8]) -> Void = { channel, bytes in capture?.append(channel, bytes) }
+        if let session = state.withLock({ $0.session }) {
+            do {
+                return try await session.run(shellCommand: command, timeoutSeconds: timeoutSeconds, onOutput: sink)
+            } catch let error as ExecutionError {
+                throw await explained(error, containerID: id)
+            } catch {
+                throw ExecutionError(.infrastructure, "The container's runner failed: \(error)")
+            }
+        }
+        return try await execOnce(
+            ["timeout", "-k", "2", String(timeoutSeconds), "sh", "-c", command], containerID: id, onOutput: sink)
+    }
+
+    /// One exec: create, start (output live), inspect. Cancelling kills the container's
+    /// processes of this exec by killing the container, as an exec cannot be signalled.
+    private func execOnce(
+        _ command: [String], containerID id: String, onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
+    ) async throws(ExecutionError) -> Int {
+        let spec = ExecSpec(cmd: command, workingDir: ContainerBlueprint.workspace)
+        let result: Int = try await engine("run a block") {
+            try await withTaskCancellationHandler {
+                try await self.client.runExec(containerID: id, spec: spec) { stream, bytes in
+                    onOutput(stream == .stdout ? .stdout : .stderr, bytes)
+                }
+            } onCancel: {
+                let client = self.client
+                Task { try? await client.killContainer(id) }
+            }
+        }
+        if Task.isCancelled { return 137 }
+        return result
+    }
+
+    /// An error of the runner, with what the engine says about the container.
+    private func explained(_ error: ExecutionError, containerID id: String) async -> ExecutionError {
+        guard error.isInfrastructure else { return error }
+        do {
+            let info = try await client.inspectContainer(id)
+            if !info.state.running {
+                let oom = info.state.oomKilled ? " (out of memory)" : ""
+                return ExecutionError(
+                    .infrastructure,
+                    "The container stopped while a block was running (exit code \(info.state.exitCode)\(oom)).")
+            }
+        } catch let engineError as EngineError {
+            if case .notFound = engineError {
+                return ExecutionError(.infrastructure, "The container was removed while a block was running.")
+            }
+            return ExecutionError(.infrastructure, "\(error.message) \(engineError.description)")
+        } catch {}
+        return error
+    }
+}

@@ -1,0 +1,203 @@
+import DockerEngine
+import Foundation
+import Synchronization
+
+/// Runs blocks in one container through the Docker Engine API (over libcurl): the default
+/// executor. Blocks go to a session runner started once in the container over a hijacked
+/// exec connection; when that cannot start, each block is one exec.
+public final class DockerExecutor: CodeExecutor {
+    public let kind = "docker"
+    public var image: String? { configuration.image }
+    /// The options the container is made from.
+    public let configuration: ExecutorConfiguration
+    /// The host directory blocks are written to.
+    public let workDir: String
+    let client: EngineClient
+    let notes: @Sendable (String) -> Void
+    let verbose: Bool
+    /// Whether blocks go to the session runner (else one exec each).
+    let usesRunner: Bool
+    let state = Mutex(State())
+
+    struct State {
+        var containerID: String?
+        var session: RunnerSession?
+        var connection: HijackedExec?
+        var reader: Task<Void, Never>?
+    }
+
+    /// - Parameters:
+    ///   - configuration: the ancestor's options and the sandbox's.
+    ///   - host: the engine; nil reads `DOCKER_HOST` (default: the local socket).
+    ///   - useRunner: false runs each block as its own exec (slower; for comparison).
+    ///   - notes: receives progress notes (image pulls, fallbacks) meant for standard error.
+    public init(
+        configuration: ExecutorConfiguration, host: DockerHost? = nil, useRunner: Bool = true,
+        verbose: Bool = false, notes: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(ExecutionError) {
+        self.configuration = configuration
+        self.workDir = configuration.workDir ?? FileManager.default.currentDirectoryPath
+        let engineHost: DockerHost
+        do {
+            engineHost = try host ?? DockerHost.fromEnvironment()
+        } catch {
+            throw ExecutionError(.infrastructure, "\(error)")
+        }
+        self.client = EngineClient(host: engineHost)
+        self.usesRunner = useRunner
+        self.verbose = verbose
+        self.notes = notes
+    }
+
+    /// The id of the running container, once started.
+    public var containerID: String? { state.withLock { $0.containerID } }
+
+    /// Whether the engine is remote (`tcp://`): files are uploaded, not bind-mounted.
+    var isRemote: Bool { client.host.isRemote }
+
+    // MARK: - Lifecycle
+
+    public func start() async throws(ExecutionError) {
+        guard containerID == nil else { return }
+        try await engine("reach the engine") { try await self.client.ping() }
+        try await ensureImage()
+        if !isRemote { try prepareWorkDir() }
+        if let name = configuration.containerName {
+            try await engine("remove the existing container \(name)") {
+                try await self.client.removeContainer(name, force: true, volumes: true)
+            }
+        }
+        let spec = ContainerBlueprint.spec(for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir)
+        let id = try await engine("create the container") {
+            try await self.client.createContainer(name: self.configuration.containerName, spec: spec)
+        }
+        state.withLock { $0.containerID = id }
+        do {
+            try await engine("start the container") { try await self.client.startContainer(id) }
+            try await startSession()
+            try await setUpFunctions()
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    public func restart() async throws(ExecutionError) {
+        guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
+        closeSession()
+        try await engine("restart the container") { try await self.client.restartContainer(id, timeoutSeconds: 2) }
+        try await startSession()
+    }
+
+    public func stop() async {
+        let id = state.withLock { $0.containerID }
+        closeSession()
+        guard let id else { return }
+        state.withLock { $0.containerID = nil }
+        guard configuration.stopContainer else {
+            notes("container \(configuration.containerName ?? String(id.prefix(12))) left running (--no-stop-container)")
+            return
+        }
+        if configuration.autoRemove {
+            try? await client.removeContainer(id, force: true, volumes: true)
+        } else {
+            try? await client.stopContainer(id, timeoutSeconds: 2)
+        }
+    }
+
+    // MARK: - Files
+
+    public func writeFile(_ path: String, contents: [UInt8]) async throws(ExecutionError) {
+        guard isRemote else {
+            try WorkspacePath.write(contents, to: path, root: workDir)
+            return
+        }
+        let relative = try WorkspacePath.normalized(path)
+        var archive = TarArchive()
+        do {
+            var parent = ""
+            for part in relative.split(separator: "/").dropLast() {
+                parent += (parent.isEmpty ? "" : "/") + part
+                try archive.addDirectory(path: parent)
+            }
+            try archive.addFile(path: relative, contents: contents)
+        } catch {
+            throw ExecutionError(.writeFailed, "Cannot pack \(path) for upload: \(error)")
+        }
+        guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
+        let tar = archive.bytes
+        try await engine("upload \(path)") {
+            try await self.client.uploadArchive(containerID: id, path: ContainerBlueprint.workspace, tar: tar)
+        }
+    }
+
+    public func deleteFile(_ path: String) async {
+        guard isRemote else {
+            if let target = try? WorkspacePath.resolve(path, root: workDir, creatingParents: false) { unlink(target) }
+            return
+        }
+        guard let relative = try? WorkspacePath.normalized(path) else { return }
+        _ = try? await runShell("rm -f -- '\(relative.replacingOccurrences(of: "'", with: "'\\''"))'", timeoutSeconds: 30)
+    }
+
+    // MARK: - Helpers
+
+    private func prepareWorkDir() throws(ExecutionError) {
+        do {
+            try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+            if configuration.user != nil {
+                // Blocks run as another user: let them write the workspace.
+                try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: workDir)
+            }
+        } catch {
+            throw ExecutionError(.infrastructure, "Cannot prepare the work dir \(workDir): \(error.localizedDescription)")
+        }
+    }
+
+    private func ensureImage() async throws(ExecutionError) {
+        let image = configuration.image
+        let present = try await engine("inspect the image \(image)") { try await self.client.imageExists(image) }
+        guard !present else { return }
+        notes("pulling \(image) (not present locally)…")
+        let notes = self.notes
+        let lastStatus = Mutex<String?>(nil)
+        do {
+            try await client.pullImage(image) { progress in
+                guard let status = progress.status else { return }
+                let line = [progress.id, status, progress.progress].compactMap { $0 }.joined(separator: " ")
+                let changed = lastStatus.withLock { last -> Bool in
+                    defer { last = status + (progress.id ?? "") }
+                    return last != status + (progress.id ?? "")
+                }
+                if changed { notes("pull: \(line)") }
+            }
+        } catch {
+            throw ExecutionError(.infrastructure, "The image \(image) is not on this machine. \(error)")
+        }
+    }
+
+    /// Runs an engine call, turning its failure into an infrastructure error that says what
+    /// mdexec was doing.
+    func engine<T: Sendable>(
+        _ doing: String, _ call: @Sendable () async throws -> T
+    ) async throws(ExecutionError) -> T {
+        do {
+            return try await call()
+        } catch let error as EngineError {
+            throw ExecutionError(.infrastructure, Self.message(error, doing: doing))
+        } catch let error as ExecutionError {
+            throw error
+        } catch {
+            throw ExecutionError(.infrastructure, "Cannot \(doing): \(error)")
+        }
+    }
+
+    static func message(_ error: EngineError, doing: String) -> String {
+        if case .unreachable = error { return error.description }
+        var text = "Cannot \(doing): \(error.description)"
+        if error.description.contains("could not select device driver") {
+            text += " (--gpus needs the NVIDIA container runtime on the engine's machine)"
+        }
+        return text
+    }
+}
