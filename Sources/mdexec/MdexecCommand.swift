@@ -20,7 +20,7 @@ struct MdexecCommand: AsyncParsableCommand {
             input, 3 engine or container failure, 130/143 interrupted.
             """,
         version: MdexecVersion.current,
-        subcommands: [Run.self, Check.self, Blocks.self]
+        subcommands: [Run.self, Check.self, Blocks.self, GC.self]
     )
 }
 

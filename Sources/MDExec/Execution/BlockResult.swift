@@ -22,6 +22,10 @@ public struct BlockResult: Sendable, Equatable {
     /// Whether the block was killed for running out of memory.
     public var outOfMemory: Bool
 
+    /// Whether the block's code was executed and has an exit code: only such blocks get
+    /// an output block in the report (a `file=` block that was only written does not).
+    public var wasExecuted: Bool { status.didRun && exitCode != nil }
+
     public init(
         index: Int, line: Int, language: String?, filename: String?, status: BlockStatus,
         exitCode: Int? = nil, stdout: String = "", stderr: String = "", output: String = "",
