@@ -1,0 +1,43 @@
+/// Reading JSON results back (the schema `JSONReport` writes); `summary` is recomputed
+/// from the blocks, and `outOfMemory`, which the schema does not carry, reads as false.
+extension DocumentResult: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case document, executor, image, blocks
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            document: try c.decode(String.self, forKey: .document),
+            executor: try c.decode(String.self, forKey: .executor),
+            image: try c.decodeIfPresent(String.self, forKey: .image),
+            blocks: try c.decode([BlockResult].self, forKey: .blocks))
+    }
+}
+
+extension BlockResult: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case index, line, language, filename, status, stdout, stderr, output, matched, reason
+        case exitCode = "exit_code"
+        case durationMs = "duration_ms"
+        case expectedOutput = "expected_output"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            index: try c.decode(Int.self, forKey: .index),
+            line: try c.decode(Int.self, forKey: .line),
+            language: try c.decodeIfPresent(String.self, forKey: .language),
+            filename: try c.decodeIfPresent(String.self, forKey: .filename),
+            status: try c.decode(BlockStatus.self, forKey: .status),
+            exitCode: try c.decodeIfPresent(Int.self, forKey: .exitCode),
+            stdout: try c.decodeIfPresent(String.self, forKey: .stdout) ?? "",
+            stderr: try c.decodeIfPresent(String.self, forKey: .stderr) ?? "",
+            output: try c.decodeIfPresent(String.self, forKey: .output) ?? "",
+            durationMs: try c.decodeIfPresent(Int.self, forKey: .durationMs),
+            expectedOutput: try c.decodeIfPresent(String.self, forKey: .expectedOutput),
+            matched: try c.decodeIfPresent(Bool.self, forKey: .matched),
+            reason: try c.decodeIfPresent(String.self, forKey: .reason))
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// The JSON results (`--json PATH`) and the plan `mdexec blocks --json` prints, in the
+/// SPEC's schema and key order, with every null written out.
+public enum JSONReport {
+    /// The results of one document: one JSON object, ending with a newline.
+    public static func render(_ result: DocumentResult) -> [UInt8] {
+        Array((value(of: result).serialized() + "\n").utf8)
+    }
+
+    /// The results of several documents: a JSON array of their objects, in order.
+    public static func render(_ results: [DocumentResult]) -> [UInt8] {
+        Array((JSONValue.array(results.map(value(of:))).serialized() + "\n").utf8)
+    }
+
+    /// What `mdexec blocks --json` prints for one document: its blocks with `attributes`
+    /// (a bare word is `true`, `key=value` is `"value"`), `runs` and `reason`; no summary.
+    public static func renderPlan(document: String, blocks: [PlannedBlock]) -> [UInt8] {
+        Array((planValue(document: document, blocks: blocks).serialized() + "\n").utf8)
+    }
+
+    /// The plans of several documents: a JSON array of their objects, in order.
+    public static func renderPlans(_ plans: [(document: String, blocks: [PlannedBlock])]) -> [UInt8] {
+        let array = JSONValue.array(plans.map { planValue(document: $0.document, blocks: $0.blocks) })
+        return Array((array.serialized() + "\n").utf8)
+    }
+
+    /// Reads JSON results back: one document object, or an array of them.
+    public static func decode(_ bytes: [UInt8]) throws -> [DocumentResult] {
+        let data = Data(bytes)
+        let decoder = JSONDecoder()
+        if let many = try? decoder.decode([DocumentResult].self, from: data) { return many }
+        return [try decoder.decode(DocumentResult.self, from: data)]
+    }
+
+    // MARK: - Values
+
+    static func value(of result: DocumentResult) -> JSONValue {
+        let summary = result.summary
+        return .object([
+            ("document", .string(result.document)),
+            ("executor", .string(result.executor)),
+            ("image", .optional(result.image)),
+            ("blocks", .array(result.blocks.map(value(of:)))),
+            (
+                "summary",
+                .inlineObject([
+                    ("total", .int(summary.total)),
+                    ("passed", .int(summary.passed)),
+                    ("failed", .int(summary.failed)),
+                    ("timed_out", .int(summary.timedOut)),
+                    ("skipped", .int(summary.skipped)),
+                    ("not_run", .int(summary.notRun)),
+                    ("cancelled", .int(summary.cancelled)),
+                ])
+            ),
+        ])
+    }
+
+    static func value(of block: BlockResult) -> JSONValue {
+        .object([
+            ("index", .int(block.index)),
+            ("line", .int(block.line)),
+            ("language", .optional(block.language)),
+            ("filename", .optional(block.filename)),
+            ("status", .string(block.status.rawValue)),
+            ("exit_code", .optional(block.exitCode)),
+            ("stdout", .string(block.stdout)),
+            ("stderr", .string(block.stderr)),
+            ("output", .string(block.output)),
+            ("duration_ms", .optional(block.durationMs)),
+            ("expected_output", .optional(block.expectedOutput)),
+            ("matched", .optional(block.matched)),
+            ("reason", .optional(block.reason)),
+        ])
+    }
+
+    static func planValue(document: String, blocks: [PlannedBlock]) -> JSONValue {
+        .object([
+            ("document", .string(document)),
+            (
+                "blocks",
+                .array(
+                    blocks.map { block in
+                        .object([
+                            ("index", .int(block.index)),
+                            ("line", .int(block.line)),
+                            ("language", .optional(block.language)),
+                            ("filename", .optional(block.filename)),
+                            ("attributes", attributesValue(block.attributes)),
+                            ("runs", .bool(block.runs)),
+                            ("reason", .optional(block.reason)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    /// Attributes as one JSON object; a key given twice keeps its first place and last value.
+    static func attributesValue(_ attributes: [BlockAttribute]) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        for attribute in attributes {
+            let value = attribute.value.map(JSONValue.string) ?? .bool(true)
+            if let i = members.firstIndex(where: { $0.0 == attribute.key }) {
+                members[i].1 = value
+            } else {
+                members.append((attribute.key, value))
+            }
+        }
+        return .inlineObject(members)
+    }
+}

@@ -1,0 +1,118 @@
+/// The annotated Markdown report: the document with each executed block's recorded result
+/// (an `output` fenced block and an exit-code line) written after it.
+///
+/// Only recorded results change: the recorded result of every executed block (`passed`,
+/// `failed`, `timed-out`) is replaced, or inserted when the block has none, and every other
+/// byte of the document is kept in order. Blocks that did not run keep their recorded
+/// result byte for byte. Rendering the report again with the same results gives the same
+/// bytes. Where a result is inserted, mdexec adds a blank line before it and, unless the next
+/// line is already blank, one after it; an unclosed block first gets its closing fence, and a
+/// last line without a terminator gets one. Inserted lines use the document's line ending.
+public enum MarkdownReport {
+    /// The report of `document`, whose blocks ran with `results` (matched by block index;
+    /// blocks without a result, or that were not executed (`wasExecuted`), are left as they are).
+    public static func render(
+        document: MarkdownDocument, results: [BlockResult], options: ReportOptions = ReportOptions()
+    ) -> [UInt8] {
+        render(source: document.source, blocks: document.blocks, results: results, options: options)
+    }
+
+    /// The report for `source`, whose parsed blocks are `blocks`.
+    static func render(
+        source: [UInt8], blocks: [CodeBlock], results: [BlockResult], options: ReportOptions
+    ) -> [UInt8] {
+        let lines = SourceLines(source)
+        let eol = lines.lineEnding
+        var resultsByIndex: [Int: BlockResult] = [:]
+        for result in results where resultsByIndex[result.index] == nil {
+            resultsByIndex[result.index] = result
+        }
+
+        var edits: [(range: Range<Int>, text: String)] = []
+        for block in blocks {
+            guard let result = resultsByIndex[block.index], result.wasExecuted else { continue }
+            let resultLines = RecordedResultText.lines(for: block, result: result, options: options)
+            if let recorded = block.recorded {
+                let range = lines.range(recorded.firstLine).lowerBound..<lines.range(recorded.lastLine).upperBound
+                let text = resultLines.map { $0 + eol }.joined()
+                edits.append((range, text))
+                continue
+            }
+            let blank = RecordedResultText.trimmedTrailingSpaces(block.containerPrefix)
+            var text = ""
+            if !lines.isTerminated(block.endLine) { text += eol }
+            if !block.isClosed { text += block.containerPrefix + block.fence + eol }
+            text += blank + eol
+            text += resultLines.map { $0 + eol }.joined()
+            let next = block.endLine + 1
+            if next <= lines.count, !lines.isBlank(next) { text += blank + eol }
+            let at = lines.range(block.endLine).upperBound
+            edits.append((at..<at, text))
+        }
+
+        edits.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var out: [UInt8] = []
+        out.reserveCapacity(source.count + edits.reduce(0) { $0 + $1.text.utf8.count })
+        var cursor = 0
+        for edit in edits where edit.range.lowerBound >= cursor {
+            out += source[cursor..<edit.range.lowerBound]
+            out += Array(edit.text.utf8)
+            cursor = edit.range.upperBound
+        }
+        out += source[cursor...]
+        return out
+    }
+}
+
+/// The lines of a document's bytes, split at CommonMark line endings (`\n`, `\r\n`, lone
+/// `\r`), so that line numbers agree with libcmark's.
+struct SourceLines {
+    let bytes: [UInt8]
+    /// `starts[i]` is where line `i + 1` starts; the last entry is the document's length.
+    private var starts: [Int] = [0]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == 0x0A {
+                starts.append(i + 1)
+            } else if bytes[i] == 0x0D {
+                if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                starts.append(i + 1)
+            }
+            i += 1
+        }
+        if starts.last != bytes.count { starts.append(bytes.count) }
+    }
+
+    var count: Int { starts.count - 1 }
+
+    /// Bytes of 1-based `line` with its terminator (empty past the end).
+    func range(_ line: Int) -> Range<Int> {
+        let line = min(max(line, 1), count + 1)
+        guard line <= count else { return bytes.count..<bytes.count }
+        return starts[line - 1]..<starts[line]
+    }
+
+    /// Whether `line` ends with a line terminator (an empty document's "line 0" does).
+    func isTerminated(_ line: Int) -> Bool {
+        let r = range(line)
+        guard let last = r.last else { return true }
+        return bytes[last] == 0x0A || bytes[last] == 0x0D
+    }
+
+    /// Whether `line` ends a paragraph wherever it sits: nothing but spaces, tabs and `>`.
+    func isBlank(_ line: Int) -> Bool {
+        bytes[range(line)].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x3E || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// The terminator of the document's first line (`\n`, `\r\n` or `\r`); `\n` when the
+    /// document has no terminated line.
+    var lineEnding: String {
+        guard count > 0, isTerminated(1) else { return "\n" }
+        let r = range(1)
+        if bytes[r.upperBound - 1] == 0x0D { return "\r" }
+        return r.count >= 2 && bytes[r.upperBound - 2] == 0x0D ? "\r\n" : "\n"
+    }
+}

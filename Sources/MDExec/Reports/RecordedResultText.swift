@@ -1,0 +1,81 @@
+/// The lines mdexec writes as a block's recorded result: an `output` fenced block holding
+/// the sanitised output, then the exit-code line. Lines carry no terminator; each starts with
+/// the block's container prefix (without trailing spaces on a blank line).
+struct RecordedResultText {
+    /// The output fence: backticks, one more than the longest run of backticks anywhere in
+    /// the output, at least three. Tildes cannot close a backtick fence, and a backtick
+    /// fence's info string (`output`) contains no backtick, so this is always safe.
+    static func fence(for output: String) -> String {
+        // Longer than any run of backticks or tildes (SPEC), though only backticks could close it.
+        var longest = 0
+        var run = 0
+        var runChar: Unicode.Scalar = "`"
+        for c in output.unicodeScalars {
+            if c == "`" || c == "~" {
+                run = c == runChar ? run + 1 : 1
+                runChar = c
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
+        return String(repeating: "`", count: max(3, longest + 1))
+    }
+
+    /// `exit code: N`, with what makes the number meaningful: `timed out`, `out of memory`,
+    /// `expected M` (an `exit=M` attribute that was not met), `output differs` (`check`),
+    /// and ` in N ms` when timings are asked for.
+    static func exitLine(_ result: BlockResult, expectedExit: Int?, timings: Bool) -> String {
+        let code = result.exitCode ?? defaultExitCode(result.status)
+        var notes: [String] = []
+        if result.status == .timedOut { notes.append("timed out") }
+        if result.outOfMemory { notes.append("out of memory") }
+        if result.status == .failed, let expectedExit, expectedExit != code {
+            notes.append("expected \(expectedExit)")
+        }
+        if result.matched == false { notes.append("output differs") }
+        var line = "exit code: \(code)"
+        if !notes.isEmpty { line += " (" + notes.joined(separator: ", ") + ")" }
+        if timings, let ms = result.durationMs { line += " in \(ms) ms" }
+        return line
+    }
+
+    /// For an executed block without an exit code: 0 passed, 124 timed out, 1 failed.
+    private static func defaultExitCode(_ status: BlockStatus) -> Int {
+        switch status {
+        case .passed: return 0
+        case .timedOut: return 124
+        default: return 1
+        }
+    }
+
+    /// `s` without its trailing spaces and tabs: the container prefix of a blank line.
+    static func trimmedTrailingSpaces(_ s: String) -> String {
+        var s = Substring(s)
+        while let last = s.last, last == " " || last == "\t" { s.removeLast() }
+        return String(s)
+    }
+
+    /// The recorded result of `block` for `result`, each line starting with the block's
+    /// container prefix.
+    static func lines(for block: CodeBlock, result: BlockResult, options: ReportOptions) -> [String] {
+        let output = ReportText.sanitizedForReport(result.output)
+        let fence = fence(for: output)
+        let prefix = block.containerPrefix
+        // After a bare `>` a tab would be partly taken as the quote's optional space.
+        let contentPrefix = prefix.hasSuffix(">") ? prefix + " " : prefix
+        let blankPrefix = trimmedTrailingSpaces(prefix)
+        var lines = [prefix + fence + "output"]
+        if !output.isEmpty {
+            var content = output.split(separator: "\n", omittingEmptySubsequences: false)
+            if output.hasSuffix("\n") { content.removeLast() }
+            for line in content {
+                lines.append(line.isEmpty ? blankPrefix : contentPrefix + line)
+            }
+        }
+        lines.append(prefix + fence)
+        lines.append(
+            prefix + exitLine(result, expectedExit: block.info.expectedExit, timings: options.timings))
+        return lines
+    }
+}
