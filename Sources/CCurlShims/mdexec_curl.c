@@ -33,3 +33,6 @@ CURLcode mdexec_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
 CURLcode mdexec_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+CURLcode mdexec_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}

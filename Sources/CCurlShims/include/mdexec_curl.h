@@ -15,5 +15,6 @@ CURLcode mdexec_curl_setopt_read_function(CURL *handle, curl_read_callback callb
 CURLcode mdexec_curl_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback callback);
 CURLcode mdexec_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode mdexec_curl_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value);
+CURLcode mdexec_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
 
 #endif

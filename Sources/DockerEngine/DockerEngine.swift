@@ -1,2 +1,0 @@
-/// The Docker Engine API client, spoken over libcurl.
-public enum DockerEngineModule {}

@@ -1,0 +1,66 @@
+import Foundation
+
+extension EngineClient {
+    /// Creates an exec in a running container (`POST /containers/{id}/exec`) and returns its id.
+    public func createExec(containerID: String, spec: ExecSpec) async throws -> String {
+        struct Created: Decodable {
+            var id: String
+            enum CodingKeys: String, CodingKey { case id = "Id" }
+        }
+        let endpoint = "POST /containers/\(containerID)/exec"
+        let response = try await request(.post, "/containers/\(Self.segment(containerID))/exec",
+                                          body: try encode(spec), contentType: "application/json")
+        try check(response, endpoint)
+        return try decode(Created.self, from: response.body, endpoint).id
+    }
+
+    /// Starts an exec and delivers its output live, demultiplexed, until the process ends and the
+    /// engine closes the stream. `tty` must match the exec's `Tty`: it alone decides the framing.
+    /// Cancelling the task aborts the transfer promptly (the process keeps running in the
+    /// container). The exit code comes from `inspectExec` afterwards.
+    public func startExec(_ id: String, tty: Bool = false,
+                          onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void) async throws {
+        let endpoint = "POST /exec/\(id)/start"
+        let decoder = Locked(StreamFrameDecoder(multiplexed: !tty))
+        let body = try encode(ExecStartBody(detach: false, tty: tty))
+        let response = try await request(.post, "/exec/\(Self.segment(id))/start", body: body,
+                                          contentType: "application/json", deadline: .none) { chunk in
+            let frames = try decoder.withLock { decoder in
+                do { return try decoder.feed(chunk) } catch {
+                    throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
+                }
+            }
+            for frame in frames { onOutput(frame.stream, frame.bytes) }
+        }
+        try check(response, endpoint)
+        try decoder.withLock { decoder in
+            do { try decoder.finish() } catch {
+                throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
+            }
+        }
+    }
+
+    /// The exec's state; `exitCode` is set once it has ended (`GET /exec/{id}/json`).
+    public func inspectExec(_ id: String) async throws -> ExecInfo {
+        let endpoint = "GET /exec/\(id)/json"
+        let response = try await request(.get, "/exec/\(Self.segment(id))/json")
+        try check(response, endpoint)
+        return try decode(ExecInfo.self, from: response.body, endpoint)
+    }
+
+    /// Runs a command to completion: create, start (output delivered live), inspect.
+    /// Returns the exit code (-1 if the engine reports none).
+    public func runExec(containerID: String, spec: ExecSpec,
+                        onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void) async throws -> Int {
+        let id = try await createExec(containerID: containerID, spec: spec)
+        try await startExec(id, tty: spec.tty, onOutput: onOutput)
+        return try await inspectExec(id).exitCode ?? -1
+    }
+}
+
+/// The body of `POST /exec/{id}/start`.
+struct ExecStartBody: Encodable {
+    var detach: Bool
+    var tty: Bool
+    enum CodingKeys: String, CodingKey { case detach = "Detach", tty = "Tty" }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A client for the Docker Engine API over libcurl.
+///
+/// Calls may be made concurrently from any task: each transfer gets a libcurl handle of its own
+/// from a small pool, and idle handles keep their connection to the engine open for the next
+/// call. The API version is negotiated once, on the first versioned call. Every call has a
+/// deadline (`requestTimeout`) except streams (exec output, pulls, waits), which end when the
+/// engine closes them or when the calling task is cancelled.
+public final class EngineClient: Sendable {
+    /// The engine this client talks to.
+    public let host: DockerHost
+    /// The deadline for each ordinary call.
+    public let requestTimeout: Duration
+    let transport: EngineTransport
+    private let negotiation = Locked<Task<APIVersion, any Error>?>(nil)
+
+    /// Creates a client; nothing is sent until the first call.
+    public init(host: DockerHost, requestTimeout: Duration = .seconds(30),
+                connectTimeout: Duration = .seconds(5)) {
+        self.host = host
+        self.requestTimeout = requestTimeout
+        transport = EngineTransport(host: host, connectTimeout: min(connectTimeout, requestTimeout))
+    }
+
+    /// A client for the engine named by `DOCKER_HOST` (or the local socket).
+    public convenience init(environment: [String: String] = ProcessInfo.processInfo.environment,
+                            requestTimeout: Duration = .seconds(30)) throws(EngineError) {
+        self.init(host: try DockerHost.fromEnvironment(environment), requestTimeout: requestTimeout)
+    }
+
+    /// The API version used for every call: `min(1.41, engine maximum)`, negotiated once with
+    /// `GET /version`. A failed negotiation is retried by the next call.
+    public func apiVersion() async throws -> APIVersion {
+        let task = negotiation.withLock { current in
+            if let current { return current }
+            let made = Task { [self] in try APIVersion.negotiate(with: try await version(), host: host) }
+            current = made
+            return made
+        }
+        do {
+            return try await task.value
+        } catch {
+            negotiation.withLock { current in if current == task { current = nil } }
+            throw error
+        }
+    }
+
+    // MARK: - Request helpers
+
+    /// How long a call may take.
+    enum Deadline {
+        /// `requestTimeout`.
+        case standard
+        /// `requestTimeout` plus extra time the engine is asked to wait (stop, restart).
+        case extended(Duration)
+        /// No deadline: the call is bounded by cancellation.
+        case none
+    }
+
+    /// Sends a request to a versioned path (`/v1.NN` + `path`).
+    func request(_ method: EngineRequest.Method, _ path: String, query: [(name: String, value: String)] = [],
+                 body: [UInt8]? = nil, contentType: String? = nil, deadline: Deadline = .standard,
+                 sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws -> EngineResponse {
+        let version = try await apiVersion()
+        return try await unversionedRequest(method, "/v\(version)" + path, query: query, body: body,
+                                            contentType: contentType, deadline: deadline,
+                                            endpoint: Self.endpoint(method, path, query), sink: sink)
+    }
+
+    /// Sends a request to a path as given (for `/_ping` and `/version`).
+    func unversionedRequest(_ method: EngineRequest.Method, _ path: String,
+                            query: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+                            contentType: String? = nil, deadline: Deadline = .standard, endpoint: String? = nil,
+                            sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws -> EngineResponse {
+        let timeout: Duration? = switch deadline {
+        case .standard: requestTimeout
+        case .extended(let extra): requestTimeout + extra
+        case .none: nil
+        }
+        let request = EngineRequest(method, path, query: query, body: body, contentType: contentType,
+                                    timeout: timeout, endpoint: endpoint ?? Self.endpoint(method, path, query))
+        return try await transport.send(request, sink: sink)
+    }
+
+    /// Throws the engine's error unless the status is 2xx or listed in `accepting`.
+    func check(_ response: EngineResponse, _ endpoint: String, accepting: Set<Int> = []) throws(EngineError) {
+        if (200..<300).contains(response.status) || accepting.contains(response.status) { return }
+        let message = Self.message(from: response.body)
+        if response.status == 404 { throw .notFound(message: message, endpoint: endpoint) }
+        throw .api(status: response.status, message: message, endpoint: endpoint)
+    }
+
+    /// Decodes a JSON answer, turning bad JSON into `malformedResponse`.
+    func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], _ endpoint: String) throws(EngineError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch {
+            throw .malformedResponse(endpoint: endpoint, reason: "\(Self.describe(error)) in \(Self.preview(body))")
+        }
+    }
+
+    func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        Array(try JSONEncoder().encode(value))
+    }
+
+    /// The request as shown in messages: method, unversioned path and readable query.
+    static func endpoint(_ method: EngineRequest.Method, _ path: String, _ query: [(name: String, value: String)]) -> String {
+        let readable = query.isEmpty ? "" : "?" + query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        return "\(method.rawValue) \(path)\(readable)"
+    }
+
+    /// The engine's `{"message": ...}`, or the body text when it is not that JSON.
+    static func message(from body: [UInt8]) -> String {
+        struct Message: Decodable { var message: String }
+        if let decoded = try? JSONDecoder().decode(Message.self, from: Data(body)) { return decoded.message }
+        let text = String(decoding: body.prefix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "no message" : text
+    }
+
+    static func preview(_ body: [UInt8]) -> String {
+        body.isEmpty ? "an empty body" : "\"\(String(decoding: body.prefix(200), as: UTF8.self))\""
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context)?: return "invalid JSON (\(context.debugDescription))"
+        case .keyNotFound(let key, _)?: return "missing field \"\(key.stringValue)\""
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "unexpected JSON value" : "unexpected value at \"\(path)\""
+        default: return "\(error)"
+        }
+    }
+
+    /// Escapes one path segment (an id or a name).
+    static func segment(_ text: String) -> String { EngineRequest.escape(text) }
+}

@@ -1,0 +1,82 @@
+/// The `HostConfig` part of a container spec: mounts, limits and isolation. Each field is the
+/// engine's field of the same name; nil fields are left to the engine.
+public struct HostConfig: Sendable, Hashable, Codable {
+    /// `HOST:CONTAINER[:ro|rw]` bind mounts.
+    public var binds: [String]?
+    public var autoRemove: Bool?
+    /// `none`, `bridge`, `host`, or a network name.
+    public var networkMode: String?
+    /// Memory limit in bytes.
+    public var memory: Int64?
+    /// Memory plus swap limit in bytes (equal to `memory` disables swap).
+    public var memorySwap: Int64?
+    /// CPU quota in billionths of a CPU.
+    public var nanoCpus: Int64?
+    public var pidsLimit: Int64?
+    public var readonlyRootfs: Bool?
+    /// `name:ip` entries added to `/etc/hosts`.
+    public var extraHosts: [String]?
+    public var deviceRequests: [DeviceRequest]?
+    /// Run an init process (tini) as PID 1 so signals and zombies are handled.
+    public var initProcess: Bool?
+    /// Container path to mount options, e.g. `["/tmp": "rw,size=64m"]`.
+    public var tmpfs: [String: String]?
+    public var capDrop: [String]?
+    public var securityOpt: [String]?
+
+    public init(binds: [String]? = nil, autoRemove: Bool? = nil, networkMode: String? = nil,
+                memory: Int64? = nil, memorySwap: Int64? = nil, nanoCpus: Int64? = nil,
+                pidsLimit: Int64? = nil, readonlyRootfs: Bool? = nil, extraHosts: [String]? = nil,
+                deviceRequests: [DeviceRequest]? = nil, initProcess: Bool? = nil,
+                tmpfs: [String: String]? = nil, capDrop: [String]? = nil, securityOpt: [String]? = nil) {
+        self.binds = binds
+        self.autoRemove = autoRemove
+        self.networkMode = networkMode
+        self.memory = memory
+        self.memorySwap = memorySwap
+        self.nanoCpus = nanoCpus
+        self.pidsLimit = pidsLimit
+        self.readonlyRootfs = readonlyRootfs
+        self.extraHosts = extraHosts
+        self.deviceRequests = deviceRequests
+        self.initProcess = initProcess
+        self.tmpfs = tmpfs
+        self.capDrop = capDrop
+        self.securityOpt = securityOpt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case binds = "Binds", autoRemove = "AutoRemove", networkMode = "NetworkMode"
+        case memory = "Memory", memorySwap = "MemorySwap", nanoCpus = "NanoCpus"
+        case pidsLimit = "PidsLimit", readonlyRootfs = "ReadonlyRootfs", extraHosts = "ExtraHosts"
+        case deviceRequests = "DeviceRequests", initProcess = "Init", tmpfs = "Tmpfs"
+        case capDrop = "CapDrop", securityOpt = "SecurityOpt"
+    }
+}
+
+/// A request for host devices, e.g. every GPU: `DeviceRequest(count: -1, capabilities: [["gpu"]])`.
+public struct DeviceRequest: Sendable, Hashable, Codable {
+    public var driver: String?
+    /// How many devices; -1 means all.
+    public var count: Int?
+    public var deviceIDs: [String]?
+    public var capabilities: [[String]]?
+    public var options: [String: String]?
+
+    public init(driver: String? = nil, count: Int? = nil, deviceIDs: [String]? = nil,
+                capabilities: [[String]]? = nil, options: [String: String]? = nil) {
+        self.driver = driver
+        self.count = count
+        self.deviceIDs = deviceIDs
+        self.capabilities = capabilities
+        self.options = options
+    }
+
+    /// Every GPU, as `--gpus all` asks.
+    public static let allGPUs = DeviceRequest(count: -1, capabilities: [["gpu"]])
+
+    enum CodingKeys: String, CodingKey {
+        case driver = "Driver", count = "Count", deviceIDs = "DeviceIDs"
+        case capabilities = "Capabilities", options = "Options"
+    }
+}
