@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import MDExec
+
+@Suite("Execution pieces: languages, pip, hashes, capture, planning, configuration")
+struct ExecutionPiecesTests {
+    @Test("the ancestor's language table")
+    func languages() {
+        let table = LanguageTable()
+        #expect(table.interpreter(for: "python")?.command == ["python"])
+        #expect(table.interpreter(for: "PY")?.fileExtension == "py")
+        #expect(table.interpreter(for: "python3.12")?.command == ["python3.12"])
+        #expect(table.interpreter(for: "bash")?.command == ["bash"])
+        #expect(table.interpreter(for: "shell")?.command == ["sh"])
+        #expect(table.interpreter(for: "ps1")?.fileExtension == "ps1")
+        #expect(table.interpreter(for: "json") == nil)
+        #expect(table.interpreter(for: nil) == nil)
+        let (name, node) = try! #require(LanguageTable.parseOverride("node=node --no-warnings:js"))
+        #expect(name == "node" && node.command == ["node", "--no-warnings"] && node.fileExtension == "js")
+        #expect(LanguageTable.parseOverride("nonsense") == nil)
+        #expect(LanguageTable(overrides: ["sh": node]).interpreter(for: "sh") == node)
+    }
+
+    @Test("pip install lines get -qqq, as the ancestor's silence_pip")
+    func pip() {
+        #expect(PipSilencer.silence("pip install numpy\necho", interpreter: "sh") == "pip install -qqq numpy\necho")
+        #expect(PipSilencer.silence("!pip install x", interpreter: "python") == "!pip install -qqq x")
+        #expect(PipSilencer.silence("pip install -qqq x", interpreter: "sh") == "pip install -qqq x")
+        #expect(PipSilencer.silence("  pip install x", interpreter: "sh") == "  pip install x")
+        #expect(PipSilencer.silence("pip install x", interpreter: "node") == "pip install x")
+    }
+
+    @Test("SHA-256 matches known digests")
+    func sha256() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Array(String(repeating: "a", count: 1000).utf8)
+        #expect(SHA256.hex(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    @Test("capture keeps at most the limit, counts the rest, and notes it")
+    func capture() {
+        let capture = OutputCapture(limit: 10)
+        capture.append(.stdout, Array("12345".utf8))
+        capture.append(.stderr, Array("abcdefgh".utf8))
+        capture.append(.stdout, Array("zzzz".utf8))
+        let text = capture.text()
+        #expect(text.stdout == "12345")
+        #expect(text.stderr == "abcde")
+        #expect(capture.droppedBytes == 7)
+        #expect(text.output.hasPrefix("12345abcde\n[mdexec: output truncated: 7 more bytes dropped"))
+        let invalid = OutputCapture(limit: 100)
+        invalid.append(.stdout, [0x61, 0xFF, 0x62])
+        #expect(invalid.text().stdout == "a\u{FFFD}b")
+        #expect(OutputCapture(limit: 5).text(timedOut: true).output == "Timeout")
+    }
+
+    @Test("the planner: hints, file=, skips, refusals, default names")
+    func planner() throws {
+        let planner = BlockPlanner()
+        func block(_ info: String, _ code: String) throws -> CodeBlock {
+            let document = try MarkdownDocument.parse(Array("```\(info)\n\(code)```\n".utf8))
+            return try #require(document.blocks.first)
+        }
+        let hinted = try block("python", "# filename: src/a.py\nprint(1)\n")
+        #expect(planner.action(for: hinted) == .run(file: "src/a.py", code: "# filename: src/a.py\nprint(1)\n", interpreter: .init(command: ["python"], fileExtension: "py")))
+        let escaped = try block("python", "# filename: ../a.py\nprint(1)\n")
+        #expect(planner.action(for: escaped) == .refuse(reason: "Filename is not in the workspace"))
+        #expect(planner.action(for: try block("json", "{}\n")) == .skip(reason: "language 'json' does not run"))
+        #expect(planner.action(for: try block("", "x\n")) == .skip(reason: "no language"))
+        #expect(planner.action(for: try block("sh skip", "x\n")) == .skip(reason: "marked skip"))
+        #expect(planner.action(for: try block("text file=notes/a.txt", "hello\n")) == .write(file: "notes/a.txt", code: "hello\n"))
+        let code = "echo hi\n"
+        if case let .run(file, _, _) = planner.action(for: try block("sh", code)) {
+            #expect(file == "tmp_code_\(SHA256.hex(Array(code.utf8))).sh")
+        } else {
+            Issue.record("an sh block must run")
+        }
+    }
+
+    @Test("configuration: every key round-trips through YAML, and bad values are refused")
+    func configuration() throws {
+        var configuration = ExecutorConfiguration()
+        configuration.image = "img:1"
+        configuration.containerName = "c"
+        configuration.timeout = 5
+        configuration.workDir = "/w"
+        configuration.bindDir = "/b"
+        configuration.autoRemove = false
+        configuration.stopContainer = false
+        configuration.deviceRequests = [DeviceRequest(count: -1)]
+        configuration.functions = ["f.py"]
+        configuration.requirements = ["numpy"]
+        configuration.functionsModule = "tools"
+        configuration.extraVolumes = ["/a:/b:ro"]
+        configuration.extraHosts = ["db": "10.0.0.2"]
+        configuration.initCommand = "echo 'x'"
+        configuration.deleteTmpFiles = true
+        configuration.network = "bridge"
+        configuration.memory = "512m"
+        configuration.cpus = 1.5
+        configuration.pidsLimit = 64
+        configuration.user = "1000:1000"
+        configuration.readOnly = true
+        #expect(try ExecutorConfiguration.parse(try configuration.yaml()) == configuration)
+        let json = #"{"image": "x", "timeout": 3, "extra_hosts": {"h": "1.2.3.4"}}"#
+        let parsed = try ExecutorConfiguration.parse(json)
+        #expect(parsed.image == "x" && parsed.timeout == 3 && parsed.extraHosts == ["h": "1.2.3.4"])
+        #expect(parsed.network == "none" && parsed.autoRemove)
+        for bad in ["timeout: 0", "functions_module: 1bad", "memory: lots", "extra_volumes: [relative:/x]", "timeout: [1]"] {
+            #expect(throws: ConfigurationError.self) { try ExecutorConfiguration.parse(bad) }
+        }
+        #expect(MemorySize.bytes("512m") == 512 << 20)
+        #expect(MemorySize.bytes("2g") == 2 << 30)
+        #expect(MemorySize.bytes("-1") == nil)
+    }
+}
