@@ -102,7 +102,7 @@ struct ReportCase {
         source = Array(ReportDocuments.random(using: &g).utf8)
         document = try MarkdownDocument.parse(source)
         results = ReportDocuments.results(for: document.blocks, using: &g)
-        executed = Dictionary(results.filter { $0.status.didRun }.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
+        executed = Dictionary(results.filter(\.wasExecuted).map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
         report = MarkdownReport.render(document: document, results: results)
     }
 

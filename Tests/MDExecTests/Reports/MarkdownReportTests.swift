@@ -113,10 +113,11 @@ struct MarkdownReportTests {
         #expect(try render(doc, [passed(0, "hi\n")]) == expected)
     }
 
-    @Test("the output fence is longer than any backtick run in the output")
+    @Test("the output fence is longer than any backtick or tilde run in the output")
     func fenceLength() throws {
         let output = "a ````` b\n~~~~~~~~\n```\n"
-        let expected = "```sh\nx\n```\n\n``````output\na ````` b\n~~~~~~~~\n```\n``````\nexit code: 0\n"
+        let fence = String(repeating: "`", count: 9)
+        let expected = "```sh\nx\n```\n\n\(fence)output\na ````` b\n~~~~~~~~\n```\n\(fence)\nexit code: 0\n"
         #expect(try render("```sh\nx\n```\n", [passed(0, output)]) == expected)
     }
 

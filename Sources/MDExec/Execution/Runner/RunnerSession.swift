@@ -8,6 +8,8 @@ final class RunnerSession: Sendable {
     typealias Killer = @Sendable (Int32) async -> Void
 
     private struct Job {
+        var token: String
+        var watchdog: Task<Void, Never>?
         var stdoutScanner: MarkerScanner
         var stderrScanner: MarkerScanner
         var onOutput: @Sendable (OutputChannel, [UInt8]) -> Void
@@ -51,7 +53,7 @@ final class RunnerSession: Sendable {
         return try await run(
             token: token,
             request: RunnerScript.request(token: token, timeoutSeconds: timeoutSeconds, file: file, command: command),
-            onOutput: onOutput)
+            timeoutSeconds: timeoutSeconds, onOutput: onOutput)
     }
 
     /// Runs a shell command (`sh -c`) and returns its exit code.
@@ -63,18 +65,29 @@ final class RunnerSession: Sendable {
         return try await run(
             token: token,
             request: RunnerScript.request(token: token, timeoutSeconds: timeoutSeconds, shellCommand: shellCommand),
-            onOutput: onOutput)
+            timeoutSeconds: timeoutSeconds, onOutput: onOutput)
     }
 
+    /// How long past a job's own timeout (and kill grace) the runner may stay silent before
+    /// the engine or container is taken to be hung.
+    static let answerSlack: Duration = .seconds(30)
+
     private func run(
-        token: String, request: [UInt8], onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
+        token: String, request: [UInt8], timeoutSeconds: Int,
+        onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
     ) async throws -> Int {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let ended: String? = state.withLock { state in
                     if let ended = state.ended { return ended }
                     precondition(state.job == nil, "one runner job at a time")
+                    let limit = Duration.seconds(timeoutSeconds + 2) + Self.answerSlack
+                    let watchdog = Task { [weak self] in
+                        guard (try? await Task.sleep(for: limit)) != nil else { return }
+                        self?.expire(token: token, after: limit)
+                    }
                     state.job = Job(
+                        token: token, watchdog: watchdog,
                         stdoutScanner: MarkerScanner(token: token),
                         stderrScanner: MarkerScanner(token: token),
                         onOutput: onOutput, continuation: continuation)
@@ -150,6 +163,7 @@ final class RunnerSession: Sendable {
                 }
             }
             if done {
+                job.watchdog?.cancel()
                 // Bytes after the last marker belong to whatever runs next.
                 var stdoutRest = job.stdoutScanner.flush()
                 var stderrRest = job.stderrScanner.flush()
@@ -169,11 +183,23 @@ final class RunnerSession: Sendable {
         if let (continuation, code) = finished { continuation.resume(returning: code) }
     }
 
+    /// The job `token` got no answer in time: the session is given up as hung.
+    private func expire(token: String, after limit: Duration) {
+        let job: Job? = state.withLock { state in
+            guard state.job?.token == token else { return nil }
+            defer { state.job = nil }
+            state.ended = "The container's runner did not answer for \(limit): the engine or the container is not responding."
+            return state.job
+        }
+        job?.continuation.resume(throwing: ExecutionError(.infrastructure, state.withLock { $0.ended ?? "" }))
+    }
+
     /// The transport ended: fails the job in progress and every later one.
     func end(reason: String) {
         let job: Job? = state.withLock { state in
             if state.ended == nil { state.ended = reason }
             defer { state.job = nil }
+            state.job?.watchdog?.cancel()
             return state.job
         }
         job?.continuation.resume(throwing: ExecutionError(.infrastructure, reason))
