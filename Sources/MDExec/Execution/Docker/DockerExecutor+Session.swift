@@ -87,7 +87,7 @@ extension DockerExecutor {
             }
         } else {
             let command = ["timeout", "-k", "2", String(job.timeoutSeconds)] + job.command + [job.file]
-            code = try await execOnce(command, containerID: id, onOutput: onOutput)
+            code = try await execOnce(command, containerID: id, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
         }
         let elapsed = ContinuousClock.now - started
         var outOfMemory = false
@@ -113,26 +113,43 @@ extension DockerExecutor {
             }
         }
         return try await execOnce(
-            ["timeout", "-k", "2", String(timeoutSeconds), "sh", "-c", command], containerID: id, onOutput: sink)
+            ["timeout", "-k", "2", String(timeoutSeconds), "sh", "-c", command], containerID: id,
+            timeoutSeconds: timeoutSeconds, onOutput: sink)
     }
 
-    /// One exec: create, start (output live), inspect. Cancelling kills the container's
-    /// processes of this exec by killing the container, as an exec cannot be signalled.
+    /// One exec: create, start (output live), inspect, bounded by the job's timeout plus
+    /// the runner's slack. Cancelling kills the container, as an exec cannot be signalled.
     private func execOnce(
-        _ command: [String], containerID id: String, onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
+        _ command: [String], containerID id: String, timeoutSeconds: Int,
+        onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
     ) async throws(ExecutionError) -> Int {
         let spec = ExecSpec(cmd: command, workingDir: ContainerBlueprint.workspace)
-        let result: Int = try await engine("run a block") {
+        let client = self.client
+        let limit = Duration.seconds(timeoutSeconds + 2) + RunnerSession.answerSlack
+        let result: Int? = try await engine("run a block") {
             try await withTaskCancellationHandler {
-                try await self.client.runExec(containerID: id, spec: spec) { stream, bytes in
-                    onOutput(stream == .stdout ? .stdout : .stderr, bytes)
+                try await withThrowingTaskGroup(of: Int?.self) { group in
+                    group.addTask {
+                        try await client.runExec(containerID: id, spec: spec) { stream, bytes in
+                            onOutput(stream == .stdout ? .stdout : .stderr, bytes)
+                        }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: limit)
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    return try await group.next() ?? nil
                 }
             } onCancel: {
-                let client = self.client
                 Task { try? await client.killContainer(id) }
             }
         }
         if Task.isCancelled { return 137 }
+        guard let result else {
+            throw ExecutionError(
+                .infrastructure, "The engine did not finish an exec within \(limit): the engine or the container is not responding.")
+        }
         return result
     }
 
