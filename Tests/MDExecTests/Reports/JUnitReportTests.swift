@@ -92,7 +92,7 @@ struct JUnitReportTests {
 
     @Test("random outputs always give well-formed XML that keeps the legal characters")
     func randomOutputs() throws {
-        var g = ReportRandom(seed: 11)
+        var g = SeededGenerator(seed: 11)
         for _ in 0..<200 {
             let output = ReportOutputs.random(using: &g) + g.pick(["]]>", "<![CDATA[", "&#0;", "\u{FFFF}", "\u{D7FF}\u{E000}"])
             let doc = DocumentResult(document: output, executor: "docker", image: nil, blocks: [

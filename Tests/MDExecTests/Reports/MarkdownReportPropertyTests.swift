@@ -98,7 +98,7 @@ struct ReportCase {
     let report: [UInt8]
 
     init(seed: UInt64) throws {
-        var g = ReportRandom(seed: seed)
+        var g = SeededGenerator(seed: seed)
         source = Array(ReportDocuments.random(using: &g).utf8)
         document = try MarkdownDocument.parse(source)
         results = ReportDocuments.results(for: document.blocks, using: &g)

@@ -17,7 +17,7 @@ enum ReportDocuments {
         "> a quote", "Text with `code` and ~~~ tildes.",
     ]
 
-    static func random(using g: inout ReportRandom) -> String {
+    static func random(using g: inout SeededGenerator) -> String {
         var segments: [String] = []
         let count = g.int(1...6)
         for i in 0..<count {
@@ -35,7 +35,7 @@ enum ReportDocuments {
         return text
     }
 
-    static func block(using g: inout ReportRandom, unclosed: Bool) -> String {
+    static func block(using g: inout SeededGenerator, unclosed: Bool) -> String {
         let context = g.pick(contexts)
         let fence = g.pick(fences)
         var lines = [context.open + fence + g.pick(infos)]
@@ -60,7 +60,7 @@ enum ReportDocuments {
         return String(s)
     }
 
-    static func results(for blocks: [CodeBlock], using g: inout ReportRandom) -> [BlockResult] {
+    static func results(for blocks: [CodeBlock], using g: inout SeededGenerator) -> [BlockResult] {
         var results: [BlockResult] = []
         for block in blocks where g.chance(0.9) {
             let status = g.pick([.passed, .passed, .failed, .timedOut, .skipped, .notRun, .cancelled] as [BlockStatus])

@@ -14,7 +14,7 @@ enum ReportOutputs {
         "é漢😀", "e\u{301}", "\r", "\r\n", "\n", "\n\n", "\t", " ", "Timeout",
     ]
 
-    static func random(using g: inout ReportRandom) -> String {
+    static func random(using g: inout SeededGenerator) -> String {
         var s = ""
         for _ in 0..<g.int(0...16) {
             switch g.int(0...5) {

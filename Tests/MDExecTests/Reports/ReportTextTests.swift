@@ -59,7 +59,7 @@ struct ReportTextTests {
 
     @Test("no C0 control other than tab and newline survives sanitising")
     func noControlSurvives() {
-        var generator = ReportRandom(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for _ in 0..<300 {
             let s = ReportOutputs.random(using: &generator)
             let clean = ReportText.sanitizedForReport(s)

@@ -47,7 +47,7 @@ struct UnifiedDiffTests {
 
     @Test("applying the diff's edits to the expected lines gives the actual lines")
     func randomEdits() {
-        var g = ReportRandom(seed: 3)
+        var g = SeededGenerator(seed: 3)
         for _ in 0..<300 {
             let a = (0..<g.int(0...15)).map { _ in g.pick(["a", "b", "c", "d", ""]) }
             let b = (0..<g.int(0...15)).map { _ in g.pick(["a", "b", "c", "e", ""]) }

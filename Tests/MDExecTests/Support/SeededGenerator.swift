@@ -1,10 +1,10 @@
-/// A small deterministic random generator (SplitMix64), so property tests are reproducible:
-/// a failing case names its seed.
-struct ReportRandom: RandomNumberGenerator {
+/// A small deterministic random generator (SplitMix64), so randomised and property tests
+/// are reproducible: a failing case names its seed.
+struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) {
-        state = seed &+ 0x9E37_79B9_7F4A_7C15
+        state = seed
     }
 
     mutating func next() -> UInt64 {
