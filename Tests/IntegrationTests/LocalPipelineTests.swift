@@ -226,4 +226,34 @@ struct LocalPipelineTests {
         #expect(blocks.map(\.status) == [.passed, .cancelled, .cancelled])
         #expect(try scratch.read("out.md").contains("```output\nfirst\n```\nexit code: 0\n"))
     }
+
+    @Test("a CommonMark renderer shows every output and exit code of the transcript's report")
+    func rendersInCommonMark() throws {
+        let run = try CLI.run(["run"] + local + [Samples.path("llm-transcript.md")])
+        #expect(run.status == 1)
+        let report = try MarkdownDocument.parse(run.stdoutBytes)
+        #expect(report.blocks.count == 4)
+        #expect(report.blocks.map { $0.recorded?.exitCode } == [0, 0, 0, 1])
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/cmark") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("cmark is missing: .ci/run installs it")
+            }
+            return
+        }
+        let cmark = Process()
+        cmark.executableURL = URL(fileURLWithPath: "/usr/bin/cmark")
+        let input = Pipe()
+        let output = Pipe()
+        cmark.standardInput = input
+        cmark.standardOutput = output
+        try cmark.run()
+        input.fileHandleForWriting.write(Data(run.stdoutBytes))
+        try input.fileHandleForWriting.close()
+        let html = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        cmark.waitUntilExit()
+        #expect(html.components(separatedBy: "<pre><code class=\"language-output\">").count - 1 == 4)
+        #expect(html.components(separatedBy: "exit code: 0").count - 1 == 3)
+        #expect(html.contains("exit code: 1"))
+        #expect(html.contains("the: 3\nlooks right"))
+    }
 }
