@@ -1,4 +1,5 @@
 import CCurl
+import CCurlShims
 
 /// Process-wide libcurl setup, done exactly once before the first handle is made.
 enum CurlRuntime {

@@ -1,4 +1,5 @@
 import CCurl
+import CCurlShims
 import Dispatch
 import Foundation
 

@@ -105,7 +105,9 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
 
     /// The configuration as YAML, which `parse` reads back equal.
     public func yaml() throws -> String {
-        try YAMLEncoder().encode(self)
+        let encoder = YAMLEncoder()
+        encoder.options.sortKeys = true
+        return try encoder.encode(self)
     }
 
     /// Checks values the engine would otherwise reject late.

@@ -22,7 +22,7 @@ public struct LanguageTable: Sendable, Equatable {
 
     /// The interpreter for a language, or nil when it does not run.
     public func interpreter(for language: String?) -> Interpreter? {
-        guard let language = language?.lowercased(), !language.isEmpty else { return nil }
+        guard let language = language?.lowercased(), !language.isEmpty, language != "output" else { return nil }
         if let custom = overrides[language] { return custom }
         switch language {
         case "python", "py": return Interpreter(command: ["python"], fileExtension: "py")
@@ -46,7 +46,8 @@ public struct LanguageTable: Sendable, Equatable {
             rest = String(rest[..<colon])
         }
         let command = rest.split(separator: " ").map(String.init)
-        guard !name.isEmpty, !command.isEmpty, !ext.isEmpty, !ext.contains("/") else { return nil }
+        // `output` is reserved: it names recorded results.
+        guard !name.isEmpty, name != "output", !command.isEmpty, !ext.isEmpty, !ext.contains("/") else { return nil }
         return (name, Interpreter(command: command, fileExtension: ext))
     }
 }

@@ -6,12 +6,12 @@ public enum PipSilencer {
         let isPython = interpreter.hasPrefix("python")
         let isShell = ["sh", "bash", "pwsh"].contains(interpreter)
         guard isPython || isShell else { return code }
+        guard code.utf8.contains(UInt8(ascii: "p")), code.contains("pip install") else { return code }
+        let prefixes = isPython ? ["!pip install", "! pip install"] : ["pip install"]
         var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for (position, line) in lines.enumerated() where !line.contains("-qqq") {
-            let prefixes = isPython ? ["!pip install", "! pip install"] : ["pip install"]
-            if let prefix = prefixes.first(where: { line.hasPrefix($0) }) {
-                lines[position] = prefix + " -qqq" + line.dropFirst(prefix.count)
-            }
+        for (position, line) in lines.enumerated() {
+            guard let prefix = prefixes.first(where: { line.hasPrefix($0) }), !line.contains("-qqq") else { continue }
+            lines[position] = prefix + " -qqq" + line.dropFirst(prefix.count)
         }
         return lines.joined(separator: "\n")
     }

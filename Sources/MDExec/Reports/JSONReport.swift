@@ -5,24 +5,24 @@ import Foundation
 public enum JSONReport {
     /// The results of one document: one JSON object, ending with a newline.
     public static func render(_ result: DocumentResult) -> [UInt8] {
-        Array((value(of: result).serialized() + "\n").utf8)
+        value(of: result).bytes() + [0x0A]
     }
 
     /// The results of several documents: a JSON array of their objects, in order.
     public static func render(_ results: [DocumentResult]) -> [UInt8] {
-        Array((JSONValue.array(results.map(value(of:))).serialized() + "\n").utf8)
+        JSONValue.array(results.map(value(of:))).bytes() + [0x0A]
     }
 
     /// What `mdexec blocks --json` prints for one document: its blocks with `attributes`
     /// (a bare word is `true`, `key=value` is `"value"`), `runs` and `reason`; no summary.
     public static func renderPlan(document: String, blocks: [PlannedBlock]) -> [UInt8] {
-        Array((planValue(document: document, blocks: blocks).serialized() + "\n").utf8)
+        planValue(document: document, blocks: blocks).bytes() + [0x0A]
     }
 
     /// The plans of several documents: a JSON array of their objects, in order.
     public static func renderPlans(_ plans: [(document: String, blocks: [PlannedBlock])]) -> [UInt8] {
         let array = JSONValue.array(plans.map { planValue(document: $0.document, blocks: $0.blocks) })
-        return Array((array.serialized() + "\n").utf8)
+        return array.bytes() + [0x0A]
     }
 
     /// Reads JSON results back: one document object, or an array of them.

@@ -22,79 +22,90 @@ enum JSONValue: Equatable {
 
     /// The serialised text, without a final newline.
     func serialized() -> String {
-        var out = ""
+        String(decoding: bytes(), as: UTF8.self)
+    }
+
+    /// The serialised text as UTF-8, without a final newline.
+    func bytes() -> [UInt8] {
+        var out: [UInt8] = []
         write(to: &out, indent: 0)
         return out
     }
 
-    private func write(to out: inout String, indent: Int) {
+    private func write(to out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let n): out += String(n)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .int(let n): out += String(n).utf8
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             guard !items.isEmpty else {
-                out += "[]"
+                out += "[]".utf8
                 return
             }
-            let inner = String(repeating: " ", count: indent + 2)
-            out += "[\n"
+            out += "[\n".utf8
             for (i, item) in items.enumerated() {
-                out += inner
+                out += repeatElement(UInt8(ascii: " "), count: indent + 2)
                 item.write(to: &out, indent: indent + 2)
-                out += i + 1 < items.count ? ",\n" : "\n"
+                out += (i + 1 < items.count ? ",\n" : "\n").utf8
             }
-            out += String(repeating: " ", count: indent) + "]"
+            out += repeatElement(UInt8(ascii: " "), count: indent)
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                out += "{}"
+                out += "{}".utf8
                 return
             }
-            let inner = String(repeating: " ", count: indent + 2)
-            out += "{\n"
+            out += "{\n".utf8
             for (i, (key, value)) in members.enumerated() {
-                out += inner
+                out += repeatElement(UInt8(ascii: " "), count: indent + 2)
                 JSONValue.writeString(key, to: &out)
-                out += ": "
+                out += ": ".utf8
                 value.write(to: &out, indent: indent + 2)
-                out += i + 1 < members.count ? ",\n" : "\n"
+                out += (i + 1 < members.count ? ",\n" : "\n").utf8
             }
-            out += String(repeating: " ", count: indent) + "}"
+            out += repeatElement(UInt8(ascii: " "), count: indent)
+            out.append(UInt8(ascii: "}"))
         case .inlineObject(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += ", " }
+                if i > 0 { out += ", ".utf8 }
                 JSONValue.writeString(key, to: &out)
-                out += ": "
+                out += ": ".utf8
                 value.write(to: &out, indent: indent)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
     /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, ... or
-    /// `\u00XX`; every other character (slashes, non-ASCII) written as is.
-    private static func writeString(_ s: String, to out: inout String) {
-        var scalars = String.UnicodeScalarView()
-        scalars.append("\"")
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": scalars.append(contentsOf: "\\\"".unicodeScalars)
-            case "\\": scalars.append(contentsOf: "\\\\".unicodeScalars)
-            case "\n": scalars.append(contentsOf: "\\n".unicodeScalars)
-            case "\r": scalars.append(contentsOf: "\\r".unicodeScalars)
-            case "\t": scalars.append(contentsOf: "\\t".unicodeScalars)
-            case "\u{08}": scalars.append(contentsOf: "\\b".unicodeScalars)
-            case "\u{0C}": scalars.append(contentsOf: "\\f".unicodeScalars)
-            case "\u{00}"..."\u{1F}":
-                let hex = String(c.value, radix: 16, uppercase: false)
-                let padded = String(repeating: "0", count: 4 - hex.count) + hex
-                scalars.append(contentsOf: "\\u\(padded)".unicodeScalars)
-            default: scalars.append(c)
+    /// `\u00XX`; every other character (slashes, non-ASCII) written as is. Runs that need
+    /// no escaping are copied in bulk, so long outputs cost linear time.
+    private static func writeString(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { utf8 in
+            out.append(UInt8(ascii: "\""))
+            var runStart = 0
+            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                runStart = i + 1
+                switch byte {
+                case UInt8(ascii: "\""): out += "\\\"".utf8
+                case UInt8(ascii: "\\"): out += "\\\\".utf8
+                case 0x0A: out += "\\n".utf8
+                case 0x0D: out += "\\r".utf8
+                case 0x09: out += "\\t".utf8
+                case 0x08: out += "\\b".utf8
+                case 0x0C: out += "\\f".utf8
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += "\\u00".utf8
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            out.append(UInt8(ascii: "\""))
         }
-        scalars.append("\"")
-        out += String(scalars)
     }
 }

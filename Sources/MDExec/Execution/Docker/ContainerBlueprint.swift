@@ -19,7 +19,9 @@ enum ContainerBlueprint {
         let memory = configuration.memory.flatMap(MemorySize.bytes)
         let hostConfig = HostConfig(
             binds: binds.isEmpty ? nil : binds,
-            autoRemove: configuration.autoRemove,
+            // mdexec removes the container itself in `stop()` (auto_remove): the engine's
+            // own AutoRemove races with `restart`.
+            autoRemove: false,
             networkMode: configuration.network,
             memory: memory,
             memorySwap: memory,

@@ -36,7 +36,10 @@ extension DockerExecutor {
         let session = RunnerSession(
             send: { bytes in try await connection.write(bytes) },
             kill: { pid in
-                let kill = ExecSpec(cmd: ["kill", "-KILL", "--", "-\(pid)"], attachStdout: false, attachStderr: false)
+                // The group, or the leader alone if it has not made its group yet.
+                let kill = ExecSpec(
+                    cmd: ["sh", "-c", "kill -KILL -- -\(pid) 2>/dev/null || kill -KILL \(pid)"],
+                    attachStdout: false, attachStderr: false)
                 _ = try? await client.runExec(containerID: id, spec: kill) { _, _ in }
             })
         let reader = Task.detached {
@@ -91,12 +94,34 @@ extension DockerExecutor {
         }
         let elapsed = ContinuousClock.now - started
         var outOfMemory = false
-        if code == 137, configuration.memory != nil {
-            outOfMemory = (try? await client.inspectContainer(id).state.oomKilled) ?? false
+        if code == 137, configuration.memory != nil, !Task.isCancelled {
+            outOfMemory = await sawNewOOMKill(containerID: id)
         }
         return ExecutionOutcome.classify(
             exitCode: code, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
             cancelled: Task.isCancelled, outOfMemory: outOfMemory)
+    }
+
+    /// Whether the kernel killed a process of the container for memory since the last look:
+    /// the engine's `OOMKilled` covers only the main process, so read the cgroup's own
+    /// counter (`oom_kill` in cgroup v2's memory.events or v1's memory.oom_control).
+    private func sawNewOOMKill(containerID id: String) async -> Bool {
+        let capture = OutputCapture(limit: 4096)
+        let command = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null"
+        if (try? await runShell(command, timeoutSeconds: 10, capture: capture)) != nil {
+            let counts = capture.text().stdout.split(separator: "\n").compactMap { line -> Int? in
+                let fields = line.split(separator: " ")
+                return fields.count == 2 && fields[0] == "oom_kill" ? Int(fields[1]) : nil
+            }
+            if let count = counts.max() {
+                let previous = state.withLock { state in
+                    defer { state.oomKills = count }
+                    return state.oomKills
+                }
+                return count > previous
+            }
+        }
+        return (try? await client.inspectContainer(id).state.oomKilled) ?? false
     }
 
     /// Runs a shell command in the workspace and returns its exit code.
@@ -126,7 +151,9 @@ extension DockerExecutor {
         let spec = ExecSpec(cmd: command, workingDir: ContainerBlueprint.workspace)
         let client = self.client
         let limit = Duration.seconds(timeoutSeconds + 2) + RunnerSession.answerSlack
-        let result: Int? = try await engine("run a block") {
+        let result: Int?
+        do {
+            result = try await engine("run a block") {
             try await withTaskCancellationHandler {
                 try await withThrowingTaskGroup(of: Int?.self) { group in
                     group.addTask {
@@ -144,6 +171,11 @@ extension DockerExecutor {
             } onCancel: {
                 Task { try? await client.killContainer(id) }
             }
+            }
+        } catch {
+            // Cancelled: the transfer was aborted and the container killed; not an engine failure.
+            if Task.isCancelled { return 137 }
+            throw error
         }
         if Task.isCancelled { return 137 }
         guard let result else {

@@ -12,6 +12,8 @@ public final class DockerExecutor: CodeExecutor {
     public let configuration: ExecutorConfiguration
     /// The host directory blocks are written to.
     public let workDir: String
+    /// The temporary work dir this executor made (no `work_dir` given), removed by `stop()`.
+    private let ownedWorkDir: String?
     let client: EngineClient
     let notes: @Sendable (String) -> Void
     let verbose: Bool
@@ -24,6 +26,8 @@ public final class DockerExecutor: CodeExecutor {
         var session: RunnerSession?
         var connection: HijackedExec?
         var reader: Task<Void, Never>?
+        /// The container cgroup's count of OOM kills when last read.
+        var oomKills = 0
     }
 
     /// - Parameters:
@@ -36,7 +40,18 @@ public final class DockerExecutor: CodeExecutor {
         verbose: Bool = false, notes: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(ExecutionError) {
         self.configuration = configuration
-        self.workDir = configuration.workDir ?? FileManager.default.currentDirectoryPath
+        if let workDir = configuration.workDir {
+            self.workDir = workDir
+            self.ownedWorkDir = nil
+        } else {
+            // The ancestor's default: a new temporary directory, removed by `stop()`.
+            var template = Array((NSTemporaryDirectory() + "mdexec-XXXXXX").utf8CString)
+            guard mkdtemp(&template) != nil else {
+                throw ExecutionError(.infrastructure, "Cannot create a temporary work dir: \(String(cString: strerror(errno))).")
+            }
+            self.workDir = String(cString: template)
+            self.ownedWorkDir = self.workDir
+        }
         let engineHost: DockerHost
         do {
             engineHost = try host ?? DockerHost.fromEnvironment()
@@ -92,6 +107,7 @@ public final class DockerExecutor: CodeExecutor {
     public func stop() async {
         let id = state.withLock { $0.containerID }
         closeSession()
+        defer { if let ownedWorkDir { try? FileManager.default.removeItem(atPath: ownedWorkDir) } }
         guard let id else { return }
         state.withLock { $0.containerID = nil }
         guard configuration.stopContainer else {

@@ -38,7 +38,10 @@ public final class LocalExecutor: CodeExecutor {
         let (requests, requestSink) = AsyncStream<[UInt8]>.makeStream()
         let session = RunnerSession(
             send: { bytes in requestSink.yield(bytes) },
-            kill: { pid in _ = Glibc.kill(-pid, SIGKILL) })
+            kill: { pid in
+                // The group, or the leader alone if it has not made its group yet.
+                if Glibc.kill(-pid, SIGKILL) != 0 { _ = Glibc.kill(pid, SIGKILL) }
+            })
         let arguments = RunnerScript.arguments
         let workDir = self.workDir
         let task = Task {

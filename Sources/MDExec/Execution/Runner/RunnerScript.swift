@@ -9,18 +9,21 @@ import Foundation
 /// with `sh -c`. The runner answers on standard output with `TOKEN S PID`
 /// when the block starts (PID leads the block's process group) and `TOKEN E CODE` when it
 /// ends, and with `TOKEN E` on standard error, so both streams are closed off before the
-/// result is taken. The token is never exported or written where a block can read it, so
-/// no output can forge a marker. Needs only `sh` and coreutils' `timeout`.
+/// result is taken. The token lives only in the runner's variables (never in an argument
+/// list, the environment or a file a block can read), so no output can forge a marker.
+/// `timeout` makes itself the leader of the block's process group, which is how the whole
+/// tree is killed. Needs only `sh`, `base64` and coreutils' `timeout`.
 enum RunnerScript {
     /// The script, passed as `sh -c SCRIPT mdexec-runner`.
     static let source = #"""
 set -f
 while IFS= read -r t && IFS= read -r s && IFS= read -r f && IFS= read -r c; do
   if [ -z "$f" ]; then
-    sh -c 'printf "%sS%s\n" "$1" "$$"; exec timeout -k 2 "$2" sh -c "$3"' mdexec-sh "$t" "$s" "$(printf %s "$c" | base64 -d)" </dev/null &
+    timeout -k 2 "$s" sh -c "$(printf %s "$c" | base64 -d)" </dev/null &
   else
-    sh -c 'printf "%sS%s\n" "$1" "$$"; s=$2; f=$3; shift 3; exec timeout -k 2 "$s" "$@" "$f"' mdexec-block "$t" "$s" "$f" $c </dev/null &
+    timeout -k 2 "$s" $c "$f" </dev/null &
   fi
+  printf '%sS%s\n' "$t" "$!"
   wait $!
   r=$?
   printf '%sE%s\n' "$t" "$r"
