@@ -1,0 +1,222 @@
+import DockerEngine
+import Foundation
+import MDExec
+import Testing
+
+extension DockerTests {
+    /// The library API as an agent framework uses it (the ancestor's `execute_code_blocks`,
+    /// `restart`, `stop`), on a `DockerExecutor` against the real engine.
+    @Suite("DockerExecutor through the library API")
+    struct Library {
+        /// An executor on the test image writing into `workDir`, and its runner.
+        static func make(
+            _ workDir: String, timeout: Int = 60, useRunner: Bool = true,
+            configure: (inout ExecutorConfiguration) -> Void = { _ in }
+        ) throws -> (DockerExecutor, CommandLineCodeRunner) {
+            var configuration = ExecutorConfiguration()
+            configuration.image = EngineGate.image
+            configuration.workDir = workDir
+            configure(&configuration)
+            let executor = try DockerExecutor(configuration: configuration, host: try EngineGate.host, useRunner: useRunner)
+            var options = RunOptions()
+            options.timeoutSeconds = timeout
+            return (executor, CommandLineCodeRunner(executor: executor, options: options))
+        }
+
+        /// Starts `runner`, runs `body`, and whatever happens stops it and checks that no
+        /// container is left.
+        static func session(_ runner: CommandLineCodeRunner, _ body: () async throws -> Void) async throws {
+            try await runner.start()
+            do {
+                try await body()
+            } catch {
+                await runner.stop()
+                try await Leftovers.expectNone()
+                throw error
+            }
+            await runner.stop()
+            try await Leftovers.expectNone()
+        }
+
+        @Test("execute python and sh blocks: output, exit codes, the first block's file",
+              .timeLimit(.minutes(2)), arguments: [true, false])
+        func execute(useRunner: Bool) async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let (executor, runner) = try Self.make(scratch.path, useRunner: useRunner)
+            try await runner.start()
+            do {
+                let twoPython = try await runner.execute([
+                    CodeSubmission(language: "python", code: "import sys; print('hello world!')"),
+                    CodeSubmission(language: "python", code: "a = 100 + 100; print(a)"),
+                ])
+                #expect(twoPython.exitCode == 0)
+                #expect(twoPython.output == "hello world!\n200\n")
+                let file = try #require(twoPython.codeFile)
+                #expect(file.hasPrefix("tmp_code_") && file.hasSuffix(".py"))
+                #expect(scratch.exists(file))
+
+                let shell = try await runner.execute([CodeSubmission(language: "sh", code: "echo 'hello world!'")])
+                #expect(shell.exitCode == 0 && shell.output == "hello world!\n")
+                #expect(shell.codeFile?.hasSuffix(".sh") == true)
+
+                let bash = try await runner.execute([CodeSubmission(language: "bash", code: "echo ${BASH_VERSION:+bash}")])
+                #expect(bash.exitCode == 0 && bash.output == "bash\n")
+
+                let raising = try await runner.execute([CodeSubmission(language: "python", code: "raise Exception('boom')")])
+                #expect(raising.exitCode == 1)
+                #expect(raising.output.contains("Exception: boom"))
+
+                let exit3 = try await runner.execute([CodeSubmission(language: "sh", code: "echo x; exit 3")])
+                #expect(exit3.exitCode == 3)
+
+                // The first failure stops the list: the last exit code is the failing one.
+                let stopped = try await runner.execute([
+                    CodeSubmission(language: "sh", code: "exit 2"),
+                    CodeSubmission(language: "sh", code: "echo never"),
+                ])
+                #expect(stopped.exitCode == 2 && !stopped.output.contains("never"))
+
+                let unsupported = try await runner.execute([CodeSubmission(language: "cobol", code: "DISPLAY 'x'.")])
+                #expect(unsupported.exitCode == 1 && unsupported.output == "Unsupported language")
+            } catch {
+                await runner.stop()
+                throw error
+            }
+            await runner.stop()
+            #expect(executor.containerID == nil)
+            try await Leftovers.expectNone()
+        }
+
+        @Test("a block past its timeout: exit 124, output ending in Timeout", .timeLimit(.minutes(2)))
+        func timeout() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let (_, runner) = try Self.make(scratch.path, timeout: 1)
+            try await runner.start()
+            let started = ContinuousClock.now
+            let result = try await runner.execute([
+                CodeSubmission(language: "python", code: "import time\nprint('going', flush=True)\ntime.sleep(30)"),
+            ])
+            let elapsed = ContinuousClock.now - started
+            await runner.stop()
+            #expect(result.exitCode == 124)
+            #expect(result.output.hasSuffix("Timeout"))
+            #expect(result.output.hasPrefix("going\n"))
+            #expect(elapsed < .seconds(6), "took \(elapsed)")
+            try await Leftovers.expectNone()
+        }
+
+        @Test("filename hints: outside the workspace refused, inside written with parents", .timeLimit(.minutes(2)))
+        func filenameHints() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let work = try scratch.directory("work")
+            let (_, runner) = try Self.make(work)
+            try await runner.start()
+            do {
+                let outside = try await runner.execute([
+                    CodeSubmission(language: "python", code: "# filename: ../test_code.py\nprint('escaped')"),
+                ])
+                #expect(outside.exitCode == 1)
+                #expect(outside.output == "Filename is not in the workspace")
+                #expect(!scratch.exists("test_code.py"))
+
+                let inside = try await runner.execute([
+                    CodeSubmission(language: "python", code: "# filename: test_code/sub/x.py\nprint('inside')"),
+                ])
+                #expect(inside.exitCode == 0 && inside.output == "inside\n")
+                #expect(inside.codeFile == "test_code/sub/x.py")
+                #expect(scratch.exists("work/test_code/sub/x.py"))
+            } catch {
+                await runner.stop()
+                throw error
+            }
+            await runner.stop()
+            try await Leftovers.expectNone()
+        }
+
+        @Test("restart (four times): a fresh process tree each time, the workspace's files kept",
+              .timeLimit(.minutes(2)), arguments: [true, false])
+        func restart(useRunner: Bool) async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let (executor, runner) = try Self.make(scratch.path, useRunner: useRunner)
+            let client = try EngineGate.client()
+            try await Self.session(runner) {
+                try await executor.writeFile("written.txt", contents: Array("by writeFile\n".utf8))
+                let id = try #require(executor.containerID)
+                for round in 1...4 {
+                    let before = try await runner.execute([
+                        CodeSubmission(language: "sh", code: "sleep 1234 & echo made \(round) > made.txt; cat written.txt"),
+                    ])
+                    #expect(before.exitCode == 0 && before.output == "by writeFile\n")
+
+                    try await runner.restart()
+                    #expect(executor.containerID == id)
+                    #expect(try await client.inspectContainer(id).state.running, "round \(round)")
+
+                    let after = try await runner.execute([
+                        CodeSubmission(language: "sh", code: "cat written.txt made.txt; ps -eo args | grep -c '^sleep 1234$'"),
+                    ])
+                    // The background process of before the restart is gone: grep -c says 0 and exits 1.
+                    #expect(after.exitCode == 1 && after.output == "by writeFile\nmade \(round)\n0\n", "round \(round)")
+                }
+                let again = try await runner.execute([CodeSubmission(language: "python", code: "print('still works')")])
+                #expect(again.exitCode == 0 && again.output == "still works\n")
+            }
+        }
+
+        @Test("stop twice: no error; the container is gone; executing afterwards fails clearly", .timeLimit(.minutes(2)))
+        func stopTwice() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let (executor, runner) = try Self.make(scratch.path)
+            let client = try EngineGate.client()
+            try await runner.start()
+            let id = try #require(executor.containerID)
+            #expect(try await client.inspectContainer(id).labels["mdexec"] == "1")
+            await runner.stop()
+            await #expect(throws: EngineError.self) { try await client.inspectContainer(id) }
+            let started = ContinuousClock.now
+            await runner.stop()
+            await executor.stop()
+            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(executor.containerID == nil)
+            await #expect(throws: ExecutionError.self) {
+                _ = try await runner.execute([CodeSubmission(language: "sh", code: "echo x")])
+            }
+            try await Leftovers.expectNone()
+        }
+
+        @Test("without auto_remove, stop leaves a stopped container", .timeLimit(.minutes(2)))
+        func noAutoRemove() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let (executor, runner) = try Self.make(scratch.path) { $0.autoRemove = false }
+            let client = try EngineGate.client()
+            try await runner.start()
+            let id = try #require(executor.containerID)
+            let result = try await runner.execute([CodeSubmission(language: "sh", code: "echo hi")])
+            #expect(result.output == "hi\n")
+            let started = ContinuousClock.now
+            await runner.stop()
+            #expect(ContinuousClock.now - started < .seconds(8), "stop waited out the grace period")
+            let info = try await client.inspectContainer(id)
+            #expect(!info.state.running)
+            try await client.removeContainer(id, force: true, volumes: true)
+            try await Leftovers.expectNone()
+        }
+
+        @Test("without a work_dir, blocks go to a new temporary directory, not the current one",
+              .timeLimit(.minutes(1)))
+        func defaultWorkDir() async throws {
+            var configuration = ExecutorConfiguration()
+            configuration.image = EngineGate.image
+            // Nothing is started: the executor's work dir is decided at construction.
+            let executor = try DockerExecutor(configuration: configuration, host: try EngineGate.host)
+            #expect(executor.workDir != FileManager.default.currentDirectoryPath,
+                    "ExecutorConfiguration.workDir documents nil as 'a new temporary directory' (SPEC: work_dir default: a temporary dir)")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import DockerEngine
+import Foundation
+import MDExec
+import Testing
+
+extension DockerTests {
+    /// The engine over `tcp://` (the local engine's socket forwarded to a TCP port): nothing
+    /// is bind-mounted, block files are uploaded into the container's own workspace.
+    @Suite("a remote engine (tcp://)")
+    struct RemoteEngine {
+        @Test("blocks, hints, functions, init command and delete_tmp_files work without a shared filesystem",
+              .timeLimit(.minutes(2)), arguments: ["session", "exec"])
+        func cli(runner: String) async throws {
+            guard try await EngineGate.ready() else { return }
+            let forwarder = try EngineTCPForwarder()
+            defer { forwarder.close() }
+            let scratch = try Scratch()
+            let work = try scratch.directory("work")
+            let functions = try scratch.write("f.py", "def add(a, b):\n    return a + b\n")
+            let doc = try scratch.write("remote.md", """
+                ```python
+                from functions import add
+                print(add(20, 22), open("init.txt").read().strip())
+                ```
+
+                ```sh
+                # filename: pkg/data/tool.sh
+                echo "in $(dirname "$0")"
+                ```
+
+                ```sh
+                ls; ls pkg/data; pwd
+                ```
+
+                ```python
+                # filename: ../escape.py
+                print("escaped")
+                ```
+
+                """)
+            let json = scratch.path + "/r.json"
+            let run = try DockerCLI.runDocument(
+                ["--runner", runner, "--keep-going", "--delete-tmp-files", "--work-dir", work, "--functions", functions,
+                 "--init-command", "echo remote-init > init.txt", "--json", json, doc],
+                environment: ["DOCKER_HOST": forwarder.dockerHost], limit: 60)
+            #expect(run.status == 1, "stderr: \(run.stderr)")
+            let blocks = try Results.document(json).blocks
+            try #require(blocks.count == 4)
+            #expect(blocks.map(\.status) == [.passed, .passed, .passed, .failed])
+            #expect(blocks[0].output == "42 remote-init\n")
+            #expect(blocks[1].output == "in pkg/data\n")
+            // delete_tmp_files removed the earlier blocks' files inside the container; the
+            // third block's own file is there while it runs.
+            let listing = blocks[2].stdout.split(separator: "\n").map(String.init)
+            #expect(listing.last == "/workspace")
+            #expect(Set(listing.dropLast()).subtracting(["__pycache__"])
+                        == ["functions.py", "init.txt", "pkg", blocks[2].filename ?? "?"])
+            #expect(blocks[3].output == "Filename is not in the workspace")
+            // Nothing reached the host's work dir: the engine has no access to it.
+            #expect(scratch.files(in: "work").isEmpty)
+            #expect(!scratch.exists("escape.py"))
+            try await Leftovers.expectNone()
+        }
+
+        @Test("the library over tcp://: files uploaded, kept across a restart", .timeLimit(.minutes(2)))
+        func library() async throws {
+            guard try await EngineGate.ready() else { return }
+            let forwarder = try EngineTCPForwarder()
+            defer { forwarder.close() }
+            let scratch = try Scratch()
+            var configuration = ExecutorConfiguration()
+            configuration.image = EngineGate.image
+            configuration.workDir = scratch.path
+            let executor = try DockerExecutor(
+                configuration: configuration, host: DockerHost(.tcp(host: "127.0.0.1", port: forwarder.port)))
+            let runner = CommandLineCodeRunner(executor: executor)
+            try await Library.session(runner) {
+                try await executor.writeFile("deep/dir/data.txt", contents: Array("uploaded\n".utf8))
+                let first = try await runner.execute([CodeSubmission(language: "sh", code: "cat deep/dir/data.txt")])
+                #expect(first.exitCode == 0 && first.output == "uploaded\n")
+                await #expect(throws: ExecutionError.self) {
+                    try await executor.writeFile("../outside.txt", contents: [0x41])
+                }
+                try await runner.restart()
+                let second = try await runner.execute([
+                    CodeSubmission(language: "python", code: "print(open('deep/dir/data.txt').read(), end='')"),
+                ])
+                #expect(second.exitCode == 0 && second.output == "uploaded\n")
+                #expect(!scratch.exists("deep"))
+            }
+        }
+    }
+}
