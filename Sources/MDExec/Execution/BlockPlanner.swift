@@ -38,7 +38,7 @@ public struct BlockPlanner: Sendable {
                 return .refuse(reason: WorkspacePath.outsideMessage)
             }
         } else {
-            file = "tmp_code_\(SHA256.hex(Array(code.utf8))).\(interpreter!.fileExtension)"
+            file = "tmp_code_\(SHA256.hex(utf8: code)).\(interpreter!.fileExtension)"
         }
         guard let interpreter else { return .write(file: file, code: code) }
         return .run(file: file, code: code, interpreter: interpreter)

@@ -9,8 +9,7 @@ public enum WorkspacePath {
     /// The normalised relative path, or an error when it is absolute, empty, holds a
     /// newline or NUL, or climbs out with `..`.
     public static func normalized(_ path: String) throws(ExecutionError) -> String {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\n"),
-              !path.contains("\r")
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.utf8.contains(where: { $0 == 0 || $0 == 0x0A || $0 == 0x0D })
         else { throw ExecutionError(.outsideWorkspace, outsideMessage) }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {

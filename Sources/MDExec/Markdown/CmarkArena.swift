@@ -74,7 +74,7 @@ struct CmarkArena {
     fileprivate static func allocate(_ size: Int, zeroed: Bool, in state: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
         let state = state.assumingMemoryBound(to: State.self)
         if size > largeLimit {
-            guard let raw = calloc(1, size + headerSize) else { return nil }
+            guard let raw = zeroed ? calloc(1, size + headerSize) : malloc(size + headerSize) else { return nil }
             raw.storeBytes(of: largeClass, as: Int.self)
             raw.storeBytes(of: size, toByteOffset: 8, as: Int.self)
             return raw + headerSize
@@ -120,6 +120,12 @@ struct CmarkArena {
         let sizeClass = raw.load(as: Int.self)
         let capacity = sizeClass == largeClass ? raw.load(fromByteOffset: 8, as: Int.self) : capacity(ofClass: sizeClass)
         if size <= capacity { return block }
+        if sizeClass == largeClass {
+            // Large blocks (libcmark's growing buffers) grow in place where the heap can.
+            guard let grown = realloc(raw, size + headerSize) else { return nil }
+            grown.storeBytes(of: size, toByteOffset: 8, as: Int.self)
+            return grown + headerSize
+        }
         guard let moved = allocate(size, zeroed: false, in: state) else { return nil }
         moved.copyMemory(from: block, byteCount: capacity)
         release(block, in: state)

@@ -34,44 +34,44 @@ enum JSONValue: Equatable {
 
     private func write(to out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: out += "null".utf8
-        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .null: out.appendLiteral("null")
+        case .bool(let b): out.appendLiteral(b ? "true" : "false")
         case .int(let n): out += String(n).utf8
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             guard !items.isEmpty else {
-                out += "[]".utf8
+                out.appendLiteral("[]")
                 return
             }
-            out += "[\n".utf8
+            out.appendLiteral("[\n")
             for (i, item) in items.enumerated() {
-                out += repeatElement(UInt8(ascii: " "), count: indent + 2)
+                out.appendSpaces(indent + 2)
                 item.write(to: &out, indent: indent + 2)
-                out += (i + 1 < items.count ? ",\n" : "\n").utf8
+                out.appendLiteral(i + 1 < items.count ? ",\n" : "\n")
             }
-            out += repeatElement(UInt8(ascii: " "), count: indent)
+            out.appendSpaces(indent)
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                out += "{}".utf8
+                out.appendLiteral("{}")
                 return
             }
-            out += "{\n".utf8
+            out.appendLiteral("{\n")
             for (i, (key, value)) in members.enumerated() {
-                out += repeatElement(UInt8(ascii: " "), count: indent + 2)
+                out.appendSpaces(indent + 2)
                 JSONValue.writeString(key, to: &out)
-                out += ": ".utf8
+                out.appendLiteral(": ")
                 value.write(to: &out, indent: indent + 2)
-                out += (i + 1 < members.count ? ",\n" : "\n").utf8
+                out.appendLiteral(i + 1 < members.count ? ",\n" : "\n")
             }
-            out += repeatElement(UInt8(ascii: " "), count: indent)
+            out.appendSpaces(indent)
             out.append(UInt8(ascii: "}"))
         case .inlineObject(let members):
             out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += ", ".utf8 }
+                if i > 0 { out.appendLiteral(", ") }
                 JSONValue.writeString(key, to: &out)
-                out += ": ".utf8
+                out.appendLiteral(": ")
                 value.write(to: &out, indent: indent)
             }
             out.append(UInt8(ascii: "}"))
@@ -90,16 +90,16 @@ enum JSONValue: Equatable {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
                 runStart = i + 1
                 switch byte {
-                case UInt8(ascii: "\""): out += "\\\"".utf8
-                case UInt8(ascii: "\\"): out += "\\\\".utf8
-                case 0x0A: out += "\\n".utf8
-                case 0x0D: out += "\\r".utf8
-                case 0x09: out += "\\t".utf8
-                case 0x08: out += "\\b".utf8
-                case 0x0C: out += "\\f".utf8
+                case UInt8(ascii: "\""): out.appendLiteral("\\\"")
+                case UInt8(ascii: "\\"): out.appendLiteral("\\\\")
+                case 0x0A: out.appendLiteral("\\n")
+                case 0x0D: out.appendLiteral("\\r")
+                case 0x09: out.appendLiteral("\\t")
+                case 0x08: out.appendLiteral("\\b")
+                case 0x0C: out.appendLiteral("\\f")
                 default:
                     let hex = Array("0123456789abcdef".utf8)
-                    out += "\\u00".utf8
+                    out.appendLiteral("\\u00")
                     out.append(hex[Int(byte >> 4)])
                     out.append(hex[Int(byte & 0xF)])
                 }
@@ -107,5 +107,16 @@ enum JSONValue: Equatable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
             out.append(UInt8(ascii: "\""))
         }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends a literal's bytes (cheaper than the generic `+= text.utf8` on hot paths).
+    mutating func appendLiteral(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    mutating func appendSpaces(_ count: Int) {
+        for _ in 0..<count { append(UInt8(ascii: " ")) }
     }
 }
