@@ -1,0 +1,450 @@
+import DockerEngine
+import Foundation
+import MDExec
+import Testing
+
+/// Hostile documents, hostile code, failing engines: nothing crashes, nothing leaks, nothing
+/// is lost. Every reliability suite is nested in this one, so they all run one at a time
+/// (two shared cores; floods, signals and memory measurements need them).
+///
+/// Run with `swift test --filter ReliabilityTests`. Docker cases start with
+/// `guard try await EngineGate.ready() else { return }`.
+@Suite("Reliability: hostile documents, hostile code, failing engines", .serialized)
+struct ReliabilityTests {}
+
+// MARK: - Running processes
+
+/// Runs `mdexec` (or a wrapper around it) without blocking the Swift concurrency pool, so a
+/// test can watch the engine or the file system and send signals while it runs.
+final class RelProcess: @unchecked Sendable {
+    // @unchecked: the mutable fields are written by the reader threads before `done` is left,
+    // and read only after `finish()` waited for it.
+    struct Outcome {
+        var status: Int32
+        /// Killed by a signal (a crash, or one of ours) instead of exiting.
+        var signalled: Bool
+        var stdout: [UInt8]
+        var stderr: String
+        var seconds: Double
+        /// The watchdog had to kill it.
+        var hung: Bool
+
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        /// The exit statuses mdexec may end with; anything else (or a signal) is a crash.
+        var isOrderlyExit: Bool { !signalled && [0, 1, 2, 3, 130, 143].contains(status) }
+        /// Standard error's non-empty lines.
+        var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: true) }
+    }
+
+    let process = Process()
+    private let started = Date()
+    private let done = DispatchGroup()
+    private var outData = Data()
+    private var errData = Data()
+    private let lock = NSLock()
+    private var finished = false
+    /// Set when the process has ended (before it is reaped, its pid is not reused).
+    private var terminated = false
+    private var killedByWatchdog = false
+    private let snapshots: [(path: String, bytes: Data?)]
+    private let description: String
+
+    var pid: pid_t { process.processIdentifier }
+
+    /// Starts `executable ARGS` with `environment` added to this process's (and NO_COLOR).
+    /// `inputs` are documents the run must leave untouched (checked by `finish`).
+    init(
+        executable: String, _ arguments: [String], in directory: String? = nil,
+        environment: [String: String] = [:], inputs: [String] = [], limit: Double
+    ) throws {
+        description = ([(executable as NSString).lastPathComponent] + arguments).joined(separator: " ")
+        snapshots = inputs.map { ($0, FileManager.default.contents(atPath: $0)) }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        done.enter()
+        done.enter()
+        done.enter()
+        process.terminationHandler = { [weak self, done] _ in
+            if let self { self.lock.withLock { self.terminated = true } }
+            done.leave()
+        }
+        try process.run()
+        RelContainers.rememberPid(process.processIdentifier)
+        Thread.detachNewThread { [self] in
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            lock.withLock { outData = data }
+            done.leave()
+        }
+        Thread.detachNewThread { [self] in
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            lock.withLock { errData = data }
+            done.leave()
+        }
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit) { [self] in
+            lock.withLock {
+                guard !finished, !terminated else { return }
+                killedByWatchdog = true
+                kill(pid, SIGKILL)
+            }
+        }
+    }
+
+    /// Sends `signal` to the process, unless it has ended (its pid could be reused).
+    func send(_ signal: Int32) {
+        lock.withLock {
+            guard !terminated else { return }
+            kill(process.processIdentifier, signal)
+        }
+    }
+
+    /// Waits for the end; records Issues when the watchdog had to kill it or an input changed.
+    func finish(sourceLocation: SourceLocation = #_sourceLocation) async -> Outcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            done.notify(queue: .global()) { continuation.resume() }
+        }
+        let (stdout, stderr, hung) = lock.withLock { () -> (Data, Data, Bool) in
+            finished = true
+            return (outData, errData, killedByWatchdog)
+        }
+        if hung {
+            Issue.record("\(description) did not end in time and was killed", sourceLocation: sourceLocation)
+        }
+        for (path, before) in snapshots {
+            let after = FileManager.default.contents(atPath: path)
+            if after != before {
+                Issue.record(
+                    "the input document \(path) was modified by \(description) (\(before?.count ?? -1) -> \(after?.count ?? -1) bytes)",
+                    sourceLocation: sourceLocation)
+            }
+        }
+        return Outcome(
+            status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+            stdout: [UInt8](stdout), stderr: String(decoding: stderr, as: UTF8.self),
+            seconds: Date().timeIntervalSince(started), hung: hung)
+    }
+}
+
+enum Rel {
+    /// The local test image (sh, coreutils, python3 as `python`, pip, procps).
+    static let image = ProcessInfo.processInfo.environment["MDEXEC_TEST_IMAGE"] ?? "mdexec-test:bookworm"
+
+    static var mdexec: String { CLI.executable.path }
+
+    /// Starts `mdexec ARGS`.
+    static func start(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+        inputs: [String] = [], limit: Double = 120
+    ) throws -> RelProcess {
+        try RelProcess(
+            executable: mdexec, arguments, in: directory, environment: environment, inputs: inputs, limit: limit)
+    }
+
+    /// Runs `mdexec ARGS` to the end; `inputs` must be left untouched.
+    static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+        inputs: [String] = [], limit: Double = 120, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> RelProcess.Outcome {
+        try await start(arguments, in: directory, environment: environment, inputs: inputs, limit: limit)
+            .finish(sourceLocation: sourceLocation)
+    }
+
+    /// `run --image TEST_IMAGE --quiet --container-name NAME`: every container these tests make
+    /// has a name starting with `RelContainers.prefix`, so a leak is found by name.
+    static func dockerRun(_ name: String, _ extra: [String]) -> [String] {
+        ["run", "--image", image, "--quiet", "--container-name", name] + extra
+    }
+
+    /// Runs `/usr/bin/time -f %M` around `mdexec ARGS`: the outcome and mdexec's peak RSS in KiB
+    /// (nil when GNU time is not installed).
+    static func runMeasured(
+        _ arguments: [String], in directory: String, inputs: [String] = [], limit: Double = 240,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (RelProcess.Outcome, Int?) {
+        let time = "/usr/bin/time"
+        guard FileManager.default.isExecutableFile(atPath: time) else {
+            let outcome = try await run(arguments, in: directory, inputs: inputs, limit: limit, sourceLocation: sourceLocation)
+            return (outcome, nil)
+        }
+        let rssFile = (directory as NSString).appendingPathComponent("rss-\(UUID().uuidString.prefix(8)).txt")
+        let outcome = try await RelProcess(
+            executable: time, ["-f", "%M", "-o", rssFile, mdexec] + arguments, in: directory, inputs: inputs,
+            limit: limit
+        ).finish(sourceLocation: sourceLocation)
+        let text = (try? String(contentsOfFile: rssFile, encoding: .utf8)) ?? ""
+        // GNU time writes "Command exited with non-zero status N" first when the status is not 0.
+        let rss = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return (outcome, rss)
+    }
+
+    /// Waits (polling) until `condition` holds or `seconds` pass; true when it held.
+    static func wait(upTo seconds: Double, every interval: Duration = .milliseconds(20), _ condition: () async -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: interval)
+        }
+        return await condition()
+    }
+
+    /// The JSON results of one document.
+    static func results(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> DocumentResult {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try #require(try JSONReport.decode([UInt8](data)).first, sourceLocation: sourceLocation)
+    }
+
+    static func bytes(_ path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+    }
+
+    /// Writes raw bytes to `name` under `scratch`; returns the path.
+    @discardableResult
+    static func write(_ bytes: [UInt8], _ name: String, in scratch: Scratch) throws -> String {
+        let path = (scratch.path as NSString).appendingPathComponent(name)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func path(_ name: String, in scratch: Scratch) -> String {
+        (scratch.path as NSString).appendingPathComponent(name)
+    }
+
+    /// A new directory under `scratch`.
+    static func directory(_ name: String, in scratch: Scratch) throws -> String {
+        let path = self.path(name, in: scratch)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// The names in `directory`, sorted.
+    static func files(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    static func isRoot() -> Bool { geteuid() == 0 }
+
+    static func validUTF8(_ bytes: [UInt8]) -> Bool { String(validating: bytes, as: UTF8.self) != nil }
+
+    static func short(_ text: String, _ limit: Int = 600) -> String {
+        text.count <= limit ? text : String(text.prefix(limit)) + "…(\(text.count) chars)"
+    }
+}
+
+// MARK: - Containers
+
+/// Finds the containers these tests make (by name prefix, or by the `mdexec.pid` label of
+/// an mdexec they started), to check that none is left and to remove them from outside.
+enum RelContainers {
+    static let prefix = "mdexec-rel-"
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var pids: Set<String> = []
+
+    static func rememberPid(_ pid: pid_t) { _ = lock.withLock { pids.insert(String(pid)) } }
+
+    /// A fresh container name for one run.
+    static func name(_ purpose: String) -> String {
+        prefix + purpose + "-" + UUID().uuidString.prefix(8).lowercased()
+    }
+
+    /// A client for the real engine (the local socket or DOCKER_HOST of the test process).
+    static func client() throws -> EngineClient {
+        EngineClient(host: try DockerHost.fromEnvironment(), requestTimeout: .seconds(30))
+    }
+
+    /// Containers labelled `mdexec=1` these tests made.
+    static func ours() async throws -> [ContainerSummary] {
+        let mine = lock.withLock { pids }
+        return try await client().listContainers(labels: ["mdexec=1"], all: true).filter { container in
+            container.names.contains { $0.hasPrefix(prefix) } || mine.contains(container.labels["mdexec.pid"] ?? "")
+        }
+    }
+
+    /// The container called `name`, if it exists (labelled mdexec=1).
+    static func named(_ name: String) async throws -> ContainerSummary? {
+        try await client().listContainers(labels: ["mdexec=1"], all: true).first { $0.names.contains(name) }
+    }
+
+    /// Removes the container called `name` (force, with its volumes), if it exists.
+    static func remove(_ name: String) async {
+        guard let container = try? await named(name) else { return }
+        try? await client().removeContainer(container.id, force: true, volumes: true)
+    }
+
+    /// Expects the container called `name` to be gone within `grace` seconds; otherwise records
+    /// an Issue (unless `expected`) and removes it.
+    static func expectGone(
+        _ name: String, grace: Double = 8, sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
+        let gone = await Rel.wait(upTo: grace, every: .milliseconds(200)) {
+            ((try? await named(name)) ?? nil) == nil
+        }
+        if !gone {
+            let state = ((try? await named(name)) ?? nil)?.state ?? "?"
+            Issue.record("container \(name) (labelled mdexec=1) left behind, state \(state)", sourceLocation: sourceLocation)
+            await remove(name)
+        }
+    }
+}
+
+// MARK: - Report invariants
+
+/// The report invariants of SPEC.md, checked with the public API only.
+enum ReportInvariants {
+    /// What a recorded result holds for `output`: the sanitised text, with a final newline.
+    static func recordedText(for output: String) -> String {
+        let shown = ReportText.sanitizedForReport(output)
+        if shown.isEmpty { return "" }
+        return shown.hasSuffix("\n") ? shown : shown + "\n"
+    }
+
+    /// Every broken invariant of `report`, the report of `original` (parsed as `document`) for
+    /// `results`:
+    /// - it re-parses into the same blocks (same info string, same code) with one recorded
+    ///   result per executed block, holding exactly the sanitised output and the exit code;
+    /// - blocks that did not run keep their recorded result;
+    /// - every byte of the original outside the replaced recorded results is kept, in order,
+    ///   and only mdexec's recorded results (plus blank lines and a closing fence) are added;
+    /// - rendering the report again with the same results gives the same bytes.
+    static func problems(
+        original: [UInt8], document: MarkdownDocument, report: [UInt8], results: [BlockResult]
+    ) -> [String] {
+        var problems: [String] = []
+        let reparsed: MarkdownDocument
+        do {
+            reparsed = try MarkdownDocument.parse(report)
+        } catch {
+            return ["the report does not parse: \(error)"]
+        }
+        guard reparsed.blocks.count == document.blocks.count else {
+            return ["the report parses into \(reparsed.blocks.count) blocks, the document into \(document.blocks.count)"]
+        }
+        var byIndex: [Int: BlockResult] = [:]
+        for result in results where byIndex[result.index] == nil { byIndex[result.index] = result }
+        for (before, after) in zip(document.blocks, reparsed.blocks) {
+            let label = "block \(before.index) (line \(before.line))"
+            if before.info.raw != after.info.raw {
+                problems.append("\(label): info string \(before.info.raw.debugDescription) became \(after.info.raw.debugDescription)")
+            }
+            if before.code != after.code {
+                problems.append("\(label): code \(Rel.short(before.code.debugDescription, 200)) became \(Rel.short(after.code.debugDescription, 200))")
+            }
+            if let result = byIndex[before.index], result.wasExecuted {
+                guard let recorded = after.recorded else {
+                    problems.append("\(label) was executed but has no recorded result in the report")
+                    continue
+                }
+                let expected = recordedText(for: result.output)
+                if recorded.output != expected {
+                    problems.append(
+                        "\(label): recorded output \(Rel.short(recorded.output.debugDescription, 300)) != \(Rel.short(expected.debugDescription, 300))")
+                }
+                if recorded.exitCode != result.exitCode {
+                    problems.append("\(label): recorded exit code \(String(describing: recorded.exitCode)) != \(String(describing: result.exitCode))")
+                }
+            } else if before.recorded?.output != after.recorded?.output || before.recorded?.exitCode != after.recorded?.exitCode {
+                problems.append("\(label) did not run but its recorded result changed")
+            }
+        }
+        problems += keptBytesProblems(original: original, document: document, report: report, results: byIndex)
+        let again = MarkdownReport.render(document: reparsed, results: results)
+        if again != report {
+            problems.append("not idempotent: rendering the report again changes it (\(report.count) -> \(again.count) bytes, first difference at \(firstDifference(report, again)))")
+        }
+        return problems
+    }
+
+    /// The original's bytes, cut where recorded results are replaced or inserted, must appear in
+    /// the report in order, the first at its start and the last at its end.
+    static func keptBytesProblems(
+        original: [UInt8], document: MarkdownDocument, report: [UInt8], results: [Int: BlockResult]
+    ) -> [String] {
+        var cuts: [Range<Int>] = []
+        for block in document.blocks {
+            guard let result = results[block.index], result.wasExecuted else { continue }
+            if let recorded = block.recorded {
+                cuts.append(document.lineRange(recorded.firstLine).lowerBound..<document.lineRange(recorded.lastLine).upperBound)
+            } else {
+                let at = document.lineRange(block.endLine).upperBound
+                cuts.append(at..<at)
+            }
+        }
+        cuts.sort { $0.lowerBound < $1.lowerBound }
+        var segments: [ArraySlice<UInt8>] = []
+        var cursor = 0
+        for cut in cuts where cut.lowerBound >= cursor {
+            segments.append(original[cursor..<cut.lowerBound])
+            cursor = cut.upperBound
+        }
+        segments.append(original[cursor...])
+        let first = segments[0]
+        guard segments.count > 1 else {
+            return report.elementsEqual(first) ? [] : ["nothing was executed, yet the report differs from the document"]
+        }
+        let last = segments[segments.count - 1]
+        guard report.starts(with: first) else {
+            return ["the report does not start with the document's first \(first.count) bytes"]
+        }
+        guard report.count >= first.count + last.count, report.suffix(last.count).elementsEqual(last) else {
+            return ["the report does not end with the document's last \(last.count) bytes"]
+        }
+        let end = report.count - last.count
+        var position = first.count
+        for (i, segment) in segments.enumerated().dropFirst().dropLast() where !segment.isEmpty {
+            guard let found = find(segment, in: report, from: position), found + segment.count <= end else {
+                return ["segment \(i) of the document (\(segment.count) bytes from offset \(segment.startIndex)) is missing from the report, or out of order"]
+            }
+            position = found + segment.count
+        }
+        return []
+    }
+
+    private static func find(_ needle: ArraySlice<UInt8>, in haystack: [UInt8], from start: Int) -> Int? {
+        guard let head = needle.first, needle.count <= haystack.count - start else { return nil }
+        var i = start
+        let lastStart = haystack.count - needle.count
+        while i <= lastStart {
+            guard let at = haystack[i...lastStart].firstIndex(of: head) else { return nil }
+            if haystack[at..<(at + needle.count)].elementsEqual(needle) { return at }
+            i = at + 1
+        }
+        return nil
+    }
+
+    static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+    }
+
+    /// Checks a report mdexec wrote for `original` against the JSON results it wrote: the
+    /// report is exactly what the library renders for those results, and keeps every invariant.
+    static func expectValid(
+        original: [UInt8], report: [UInt8], results: DocumentResult, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let document: MarkdownDocument
+        do {
+            document = try MarkdownDocument.parse(original)
+        } catch {
+            Issue.record("the document does not parse: \(error)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(results.blocks.count == document.blocks.count, "JSON lists every block", sourceLocation: sourceLocation)
+        let rendered = MarkdownReport.render(document: document, results: results.blocks)
+        #expect(
+            rendered == report,
+            "the report is the document with the JSON's results (first difference at byte \(firstDifference(rendered, report)))",
+            sourceLocation: sourceLocation)
+        let found = problems(original: original, document: document, report: report, results: results.blocks)
+        #expect(found.isEmpty, "report invariants: \(found.prefix(5).joined(separator: "; "))", sourceLocation: sourceLocation)
+    }
+}
