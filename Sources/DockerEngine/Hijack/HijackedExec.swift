@@ -12,8 +12,9 @@ import Foundation
 public final class HijackedExec: Sendable {
     /// The exec's id.
     public let id: String
-    /// The process's output in arrival order.
-    public let output: AsyncThrowingStream<OutputFrame, any Error>
+    /// The process's output in arrival order (at most a few frames are buffered ahead of
+    /// the consumer).
+    public let output: OutputFrames
     private let connection: RawConnection
     private let writer = DispatchQueue(label: "mdexec.engine.hijack.writer")
     private let endpoint: String
@@ -23,13 +24,15 @@ public final class HijackedExec: Sendable {
         self.connection = connection
         self.endpoint = endpoint
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: OutputFrame.self)
-        output = stream
+        let credits = FrameCredits()
+        output = OutputFrames(base: stream, credits: credits)
         continuation.onTermination = { termination in
+            credits.release()
             if case .cancelled = termination { connection.close() }
         }
         let thread = Thread {
             Self.readLoop(connection: connection, tty: tty, initialBytes: initialBytes,
-                          continuation: continuation, endpoint: endpoint)
+                          continuation: continuation, credits: credits, endpoint: endpoint)
         }
         thread.name = "mdexec.engine.hijack.reader"
         thread.start()
@@ -78,16 +81,24 @@ public final class HijackedExec: Sendable {
 
     private static func readLoop(connection: RawConnection, tty: Bool, initialBytes: [UInt8],
                                  continuation: AsyncThrowingStream<OutputFrame, any Error>.Continuation,
-                                 endpoint: String) {
+                                 credits: FrameCredits, endpoint: String) {
         defer { connection.release() }
         var decoder = StreamFrameDecoder(multiplexed: !tty)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        /// Hands a frame over once the consumer has room for it; false when nobody listens.
+        func deliver(_ frames: [OutputFrame]) -> Bool {
+            for frame in frames {
+                guard credits.take() else { return false }
+                continuation.yield(frame)
+            }
+            return true
+        }
         do {
-            for frame in try decoder.feed(initialBytes) { continuation.yield(frame) }
+            guard deliver(try decoder.feed(initialBytes)) else { return }
             reading: while true {
                 switch try connection.receive(into: &buffer, endpoint: endpoint) {
                 case .bytes(let count):
-                    for frame in try decoder.feed(buffer[..<count]) { continuation.yield(frame) }
+                    guard deliver(try decoder.feed(buffer[..<count])) else { break reading }
                 case .wouldBlock:
                     if connection.wait(timeoutMilliseconds: -1) == .closed { break reading }
                 case .endOfStream:

@@ -55,13 +55,17 @@ public struct DocumentRunner: Sendable {
                 result.reason = stopReason
             } else {
                 progress(.started(index: block.index, line: block.line, language: block.info.language))
+                let capture = OutputCapture(limit: options.maxOutputBytes)
                 do {
-                    result = try await execute(block, action: action, into: result)
+                    result = try await execute(block, action: action, into: result, capture: capture)
                 } catch {
                     if error.isInfrastructure {
                         failure = error
                         result.status = .failed
                         result.reason = error.message
+                        // Keep what the block printed before the sandbox failed.
+                        let text = capture.text()
+                        (result.stdout, result.stderr, result.output) = (text.stdout, text.stderr, text.output)
                     } else {
                         result = refused(result, reason: error.message)
                     }
@@ -83,7 +87,7 @@ public struct DocumentRunner: Sendable {
     }
 
     private func execute(
-        _ block: CodeBlock, action: BlockPlanner.Action, into base: BlockResult
+        _ block: CodeBlock, action: BlockPlanner.Action, into base: BlockResult, capture: OutputCapture
     ) async throws(ExecutionError) -> BlockResult {
         var result = base
         let started = ContinuousClock.now
@@ -99,7 +103,6 @@ public struct DocumentRunner: Sendable {
             return result
         case let .run(file, code, interpreter):
             try await executor.writeFile(file, contents: Array(code.utf8))
-            let capture = OutputCapture(limit: options.maxOutputBytes)
             let job = ExecutionJob(
                 file: file, command: interpreter.command,
                 timeoutSeconds: block.info.timeout ?? options.timeoutSeconds)

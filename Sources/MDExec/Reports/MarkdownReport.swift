@@ -31,10 +31,16 @@ public enum MarkdownReport {
         var edits: [(range: Range<Int>, text: String)] = []
         for block in blocks {
             guard let result = resultsByIndex[block.index], result.wasExecuted else { continue }
-            let resultLines = RecordedResultText.lines(for: block, result: result, options: options)
+            let resultText = RecordedResultText.text(for: block, result: result, options: options, eol: eol)
             if let recorded = block.recorded {
                 let range = lines.range(recorded.firstLine).lowerBound..<lines.range(recorded.lastLine).upperBound
-                let text = resultLines.map { $0 + eol }.joined()
+                var text = resultText
+                // A result that had no exit line may be followed by text that the new exit
+                // line would absorb as a lazy continuation: keep them apart.
+                let next = recorded.lastLine + 1
+                if recorded.exitCode == nil, next <= lines.count, !lines.isBlank(next) {
+                    text += RecordedResultText.trimmedTrailingSpaces(block.containerPrefix) + eol
+                }
                 edits.append((range, text))
                 continue
             }
@@ -43,7 +49,7 @@ public enum MarkdownReport {
             if !lines.isTerminated(block.endLine) { text += eol }
             if !block.isClosed { text += block.containerPrefix + block.fence + eol }
             text += blank + eol
-            text += resultLines.map { $0 + eol }.joined()
+            text += resultText
             let next = block.endLine + 1
             if next <= lines.count, !lines.isBlank(next) { text += blank + eol }
             let at = lines.range(block.endLine).upperBound
@@ -112,7 +118,9 @@ struct SourceLines {
     var lineEnding: String {
         guard count > 0, isTerminated(1) else { return "\n" }
         let r = range(1)
-        if bytes[r.upperBound - 1] == 0x0D { return "\r" }
+        // A lone CR is a line ending to CommonMark, but one written before the document's
+        // own `\n` would fuse with it into CRLF: lone-CR documents get `\n`.
+        if bytes[r.upperBound - 1] == 0x0D { return "\n" }
         return r.count >= 2 && bytes[r.upperBound - 2] == 0x0D ? "\r\n" : "\n"
     }
 }

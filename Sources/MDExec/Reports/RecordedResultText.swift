@@ -56,10 +56,28 @@ struct RecordedResultText {
         return String(s)
     }
 
-    /// The recorded result of `block` for `result`, each line starting with the block's
-    /// container prefix.
-    static func lines(for block: CodeBlock, result: BlockResult, options: ReportOptions) -> [String] {
+    /// The recorded result of `block` for `result` as text, each line starting with the
+    /// block's container prefix and ending with `eol`.
+    static func text(for block: CodeBlock, result: BlockResult, options: ReportOptions, eol: String) -> String {
         let output = ReportText.sanitizedForReport(result.output)
+        guard block.containerPrefix.isEmpty, eol == "\n" else {
+            return lines(for: block, output: output, result: result, options: options).map { $0 + eol }.joined()
+        }
+        // Top level with `\n` endings: the output goes in as it is, without splitting it
+        // into lines (a large output would cost a String per line).
+        let fence = fence(for: output)
+        var text = fence + "output\n"
+        text += output
+        if !output.isEmpty && !output.hasSuffix("\n") { text += "\n" }
+        text += fence + "\n"
+        text += exitLine(result, expectedExit: block.info.expectedExit, timings: options.timings) + "\n"
+        return text
+    }
+
+    /// The recorded result's lines, each starting with the block's container prefix.
+    private static func lines(
+        for block: CodeBlock, output: String, result: BlockResult, options: ReportOptions
+    ) -> [String] {
         let fence = fence(for: output)
         let prefix = block.containerPrefix
         // After a bare `>` a tab would be partly taken as the quote's optional space.

@@ -6,6 +6,11 @@ public enum ReportText {
     /// are dropped, and every other C0 control character is shown as its visible symbol
     /// (U+2400 + code, e.g. `␀`, `␇`, `␍` for a lone CR; `␡` for DEL). `\n` and `\t` stay.
     public static func sanitizedForReport(_ s: String) -> String {
+        // Most outputs need nothing: no control byte but `\n` and `\t`, no DEL, no C1 CSI.
+        let clean = s.utf8.allSatisfy { byte in
+            (byte >= 0x20 && byte != 0x7F && byte != 0xC2) || byte == 0x0A || byte == 0x09
+        }
+        if clean { return s }
         let input = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         out.reserveCapacity(input.count)

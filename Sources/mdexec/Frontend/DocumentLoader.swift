@@ -10,11 +10,12 @@ struct LoadedDocument: Sendable {
 /// Reads documents; everything wrong with one is a usage error (exit 2).
 enum DocumentLoader {
     static func load(_ path: String) throws(UsageError) -> LoadedDocument {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw UsageError("\(path): no such file.")
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno)).lowercased()
+            throw UsageError("\(path): \(reason).")
         }
-        guard !isDirectory.boolValue else { throw UsageError("\(path) is a directory, not a Markdown document.") }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw UsageError("\(path) is a directory, not a Markdown document.") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("\(path): cannot be read (permission denied?).")
         }

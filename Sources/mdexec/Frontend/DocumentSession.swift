@@ -17,7 +17,7 @@ struct DocumentSession: Sendable {
             let template = NSTemporaryDirectory() + "mdexec-XXXXXX"
             var bytes = Array(template.utf8CString)
             if mkdtemp(&bytes) != nil {
-                let path = String(cString: bytes)
+                let path = bytes.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
                 createdWorkDir = path
                 configuration.workDir = path
             }

@@ -119,9 +119,7 @@ extension ReliabilityTests {
                     if !shouldSay.isEmpty { #expect(outcome.stderr.contains(shouldSay), "\(outcome.stderr)") }
                     if path == inside {
                         // The file exists; only its folder cannot be entered.
-                        withKnownIssue("DocumentLoader says 'no such file' when stat fails with EACCES") {
-                            #expect(!outcome.stderr.contains("no such file"), "misleading: \(outcome.stderr)")
-                        }
+                        #expect(!outcome.stderr.contains("no such file"), "misleading: \(outcome.stderr)")
                     }
                 }
             }

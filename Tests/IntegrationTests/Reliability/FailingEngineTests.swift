@@ -119,10 +119,8 @@ extension ReliabilityTests {
             expectInfrastructureFailure(outcome, mentioning: ["container"])
             try expectPartialResults(files)
             await RelContainers.expectGone(name)
-            withKnownIssue("output printed before an infrastructure failure is lost") {
-                let first = try Rel.results(files.json).blocks[0]
-                #expect(first.output.contains("started"), "\(first.output.debugDescription)")
-            }
+            let first = try Rel.results(files.json).blocks[0]
+            #expect(first.output.contains("started"), "\(first.output.debugDescription)")
         }
 
         @Test("The engine goes away mid-block (every connection dropped): exit 3 within seconds, partial results")

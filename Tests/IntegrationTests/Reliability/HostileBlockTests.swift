@@ -260,9 +260,7 @@ extension ReliabilityTests {
             #expect(report.contains("echo never"), "the partial report keeps the document")
             // Known issue: the output a block printed before the container died is dropped
             // (DocumentRunner.run keeps the bare result when `execute` throws).
-            withKnownIssue("output printed before an infrastructure failure is lost") {
-                #expect(results.blocks[0].output.contains("before"), "\(results.blocks[0].output.debugDescription)")
-            }
+            #expect(results.blocks[0].output.contains("before"), "\(results.blocks[0].output.debugDescription)")
         }
     }
 }

@@ -82,20 +82,10 @@ extension ReliabilityTests {
             #expect(smallOutcome.status == 0)
             let numbers = "peak RSS of mdexec: \(rss / 1024) MiB for floods of 300 MB + 100 MB, \((smallRSS ?? 0) / 1024) MiB for floods of 2 MB + 2 MB (--max-output 1m)"
             FileHandle.standardError.write(Data("flood memory: \(numbers)\n".utf8))
-            // Known issues, measured on this machine (debug build): 308-338 MiB for floods of
-            // 300 MB + 100 MB, 82-84 MiB for 2 MB + 2 MB, 36 MiB for `echo hi`; with
-            // `--runner exec` a 300 MB flood peaks at 82 MiB. (1) The session runner's output
-            // stream (HijackedExec.output, an AsyncThrowingStream with the default unbounded
-            // buffering) keeps whatever the reader thread receives faster than the runner
-            // consumes it, so memory grows with what a block prints, whatever --max-output
-            // says. (2) Capturing and rendering 1 MiB of short lines (report + JSON) costs about
-            // 46 MiB. Intermittent: (1) depends on the two threads' relative speed.
-            withKnownIssue("peak RSS above 64 MiB: \(numbers)", isIntermittent: true) {
-                #expect(rss < 64 * 1024, "\(numbers)")
-            }
-            withKnownIssue("memory grows with the size of the flood: \(numbers)", isIntermittent: true) {
-                #expect(rss - (smallRSS ?? 0) < 16 * 1024, "printing more must not cost more memory: \(numbers)")
-            }
+            // The hijacked connection's reader waits for the consumer (a window of 16 frames),
+            // and a clean output is not copied line by line into the report.
+            #expect(rss < 64 * 1024, "\(numbers)")
+            #expect(rss - (smallRSS ?? 0) < 16 * 1024, "printing more must not cost more memory: \(numbers)")
         }
 
         /// Output made of fence runs, HTML, headings, terminal escapes, NUL, invalid UTF-8.

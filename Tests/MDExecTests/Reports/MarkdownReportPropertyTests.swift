@@ -127,7 +127,16 @@ struct ReportCase {
         for (original, reported) in zip(document.blocks, parsed.blocks) where executed[original.index] != nil {
             let recorded = try #require(reported.recorded)
             if let old = original.recorded {
-                edits.append((recorded.firstLine...recorded.lastLine, bytes(source, document, old.firstLine...old.lastLine)))
+                // A result that had no exit line gets a blank line after the new one when
+                // text follows (so that text is not absorbed into the exit-line paragraph).
+                var last = recorded.lastLine
+                let next = old.lastLine + 1
+                if old.exitCode == nil, next <= document.lineCount,
+                    !source[document.lineRange(next)].allSatisfy({ [0x20, 0x09, 0x3E, 0x0A, 0x0D].contains($0) })
+                {
+                    last += 1
+                }
+                edits.append((recorded.firstLine...last, bytes(source, document, old.firstLine...old.lastLine)))
             } else {
                 let first = original.isClosed ? reported.endLine + 1 : reported.endLine
                 var last = recorded.lastLine

@@ -12,7 +12,10 @@ enum ContainerBlueprint {
     /// PID 1 ignores it and `stop` would wait out the grace period).
     static let mainCommand = ["sh", "-c", "trap 'exit 0' TERM INT HUP; while :; do sleep 3600 & wait $!; done"]
 
-    static func spec(for configuration: ExecutorConfiguration, hostDirectory: String?) -> ContainerSpec {
+    /// The label that names the executor a container belongs to.
+    static let sessionLabel = "mdexec.session"
+
+    static func spec(for configuration: ExecutorConfiguration, hostDirectory: String?, session: String) -> ContainerSpec {
         var binds: [String] = []
         if let hostDirectory { binds.append("\(hostDirectory):\(workspace):rw") }
         binds += configuration.extraVolumes.compactMap { VolumeMount($0)?.bind }
@@ -38,7 +41,7 @@ enum ContainerBlueprint {
             image: configuration.image,
             cmd: mainCommand,
             workingDir: workspace,
-            labels: labels(),
+            labels: labels().merging([sessionLabel: session]) { current, _ in current },
             user: configuration.user,
             tty: false,
             volumes: hostDirectory == nil ? [workspace] : nil,

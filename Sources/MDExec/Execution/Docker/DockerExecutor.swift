@@ -49,7 +49,7 @@ public final class DockerExecutor: CodeExecutor {
             guard mkdtemp(&template) != nil else {
                 throw ExecutionError(.infrastructure, "Cannot create a temporary work dir: \(String(cString: strerror(errno))).")
             }
-            self.workDir = String(cString: template)
+            self.workDir = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             self.ownedWorkDir = self.workDir
         }
         let engineHost: DockerHost
@@ -64,6 +64,9 @@ public final class DockerExecutor: CodeExecutor {
         self.notes = notes
     }
 
+    /// A unique id for this executor's containers (label `mdexec.session`).
+    let session = UUID().uuidString
+
     /// The id of the running container, once started.
     public var containerID: String? { state.withLock { $0.containerID } }
 
@@ -74,7 +77,7 @@ public final class DockerExecutor: CodeExecutor {
 
     public func start() async throws(ExecutionError) {
         guard containerID == nil else { return }
-        try await engine("reach the engine") { try await self.client.ping() }
+        _ = try await engine("reach the engine") { try await self.client.ping() }
         try await ensureImage()
         if !isRemote { try prepareWorkDir() }
         if let name = configuration.containerName {
@@ -82,9 +85,17 @@ public final class DockerExecutor: CodeExecutor {
                 try await self.client.removeContainer(name, force: true, volumes: true)
             }
         }
-        let spec = ContainerBlueprint.spec(for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir)
-        let id = try await engine("create the container") {
-            try await self.client.createContainer(name: self.configuration.containerName, spec: spec)
+        let spec = ContainerBlueprint.spec(
+            for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir, session: session)
+        let id: String
+        do {
+            id = try await engine("create the container") {
+                try await self.client.createContainer(name: self.configuration.containerName, spec: spec)
+            }
+        } catch {
+            // The engine may have made it before the call failed or was cancelled.
+            await Self.uncancelled { await self.removeSessionContainers() }
+            throw error
         }
         state.withLock { $0.containerID = id }
         do {
@@ -92,9 +103,21 @@ public final class DockerExecutor: CodeExecutor {
             try await startSession()
             try await setUpFunctions()
         } catch {
-            await stop()
+            await Self.uncancelled { await self.stop() }
             throw error
         }
+    }
+
+    /// Runs cleanup outside the current task, so a cancelled run still cleans up.
+    static func uncancelled(_ work: @escaping @Sendable () async -> Void) async {
+        await Task { await work() }.value
+    }
+
+    /// Removes every container labelled with this executor's session id.
+    private func removeSessionContainers() async {
+        let label = "\(ContainerBlueprint.sessionLabel)=\(session)"
+        guard let found = try? await client.listContainers(labels: [label], all: true) else { return }
+        for container in found { try? await client.removeContainer(container.id, force: true, volumes: true) }
     }
 
     public func restart() async throws(ExecutionError) {
@@ -114,10 +137,13 @@ public final class DockerExecutor: CodeExecutor {
             notes("container \(configuration.containerName ?? String(id.prefix(12))) left running (--no-stop-container)")
             return
         }
-        if configuration.autoRemove {
-            try? await client.removeContainer(id, force: true, volumes: true)
-        } else {
-            try? await client.stopContainer(id, timeoutSeconds: 2)
+        let (client, autoRemove) = (self.client, configuration.autoRemove)
+        await Self.uncancelled {
+            if autoRemove {
+                try? await client.removeContainer(id, force: true, volumes: true)
+            } else {
+                try? await client.stopContainer(id, timeoutSeconds: 2)
+            }
         }
     }
 
