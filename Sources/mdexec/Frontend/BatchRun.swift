@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MDExec
 import Synchronization
 
@@ -26,6 +27,12 @@ struct BatchRun {
             if Set(names).count != names.count {
                 throw UsageError("Two documents have the same file name: their reports would overwrite each other in \(dir).")
             }
+        }
+        let level: Logger.Level = settings.verbose ? .debug : .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
         }
         if settings.executorKind == .local && !settings.quiet {
             StandardError.error("warning: --executor local runs every block on this machine with NO isolation.")

@@ -28,7 +28,7 @@ struct DocumentSession: Sendable {
         let executor: any CodeExecutor
         do {
             executor = try ExecutorFactory.make(
-                settings.executorKind, configuration: configuration, runner: settings.runner, verbose: settings.verbose,
+                settings.executorKind, configuration: configuration, runner: settings.runner,
                 progress: progress)
         } catch {
             return unstarted(loaded, runner: nil, error: error)

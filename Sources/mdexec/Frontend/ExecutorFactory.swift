@@ -1,9 +1,10 @@
+import Logging
 import MDExec
 
 /// Builds the executor the user named.
 enum ExecutorFactory {
     static func make(
-        _ kind: ExecutorKind, configuration: ExecutorConfiguration, runner: RunnerMode, verbose: Bool,
+        _ kind: ExecutorKind, configuration: ExecutorConfiguration, runner: RunnerMode,
         progress: ProgressPrinter
     ) throws(ExecutionError) -> any CodeExecutor {
         switch kind {
@@ -11,7 +12,7 @@ enum ExecutorFactory {
             return LocalExecutor(workDir: configuration.workDir ?? ".", initCommand: configuration.initCommand)
         case .docker:
             return try DockerExecutor(
-                configuration: configuration, useRunner: runner == .session, verbose: verbose,
+                configuration: configuration, useRunner: runner == .session, logger: Logger(label: "mdexec.docker"),
                 notes: { progress.note($0) })
         }
     }

@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import Logging
 
 extension DockerExecutor {
     /// Starts the session runner in the container over a hijacked exec connection, then
@@ -10,11 +11,10 @@ extension DockerExecutor {
             do {
                 try await attachRunner(containerID: id)
             } catch {
-                let message = "the session runner could not start (\(error)); running each block as its own exec"
-                if verbose { notes(message) }
+                logger.info("the session runner could not start (\(error)); running each block as its own exec")
             }
-        } else if verbose {
-            notes("running each block as its own exec (--runner exec)")
+        } else {
+            logger.info("running each block as its own exec (--runner exec)")
         }
         if let command = configuration.initCommand, !command.isEmpty {
             let capture = OutputCapture(limit: 64 << 10)
@@ -57,6 +57,7 @@ extension DockerExecutor {
             state.connection = connection
             state.reader = reader
         }
+        logger.debug("session runner attached (exec \(execID.prefix(12)))")
     }
 
     /// Ends the runner: closes its input so it exits, and the connection.

@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import Logging
 import Synchronization
 
 /// Runs blocks in one container through the Docker Engine API (over libcurl): the default
@@ -16,7 +17,8 @@ public final class DockerExecutor: CodeExecutor {
     private let ownedWorkDir: String?
     let client: EngineClient
     let notes: @Sendable (String) -> Void
-    let verbose: Bool
+    /// Diagnostics (engine steps, runner fallback): shown by the CLI with `--verbose`.
+    let logger: Logger
     /// Whether blocks go to the session runner (else one exec each).
     let usesRunner: Bool
     let state = Mutex(State())
@@ -34,10 +36,11 @@ public final class DockerExecutor: CodeExecutor {
     ///   - configuration: the ancestor's options and the sandbox's.
     ///   - host: the engine; nil reads `DOCKER_HOST` (default: the local socket).
     ///   - useRunner: false runs each block as its own exec (slower; for comparison).
+    ///   - logger: receives diagnostics at debug and info level.
     ///   - notes: receives progress notes (image pulls, fallbacks) meant for standard error.
     public init(
         configuration: ExecutorConfiguration, host: DockerHost? = nil, useRunner: Bool = true,
-        verbose: Bool = false, notes: @escaping @Sendable (String) -> Void = { _ in }
+        logger: Logger = Logger(label: "mdexec.docker"), notes: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(ExecutionError) {
         self.configuration = configuration
         if let workDir = configuration.workDir {
@@ -60,7 +63,7 @@ public final class DockerExecutor: CodeExecutor {
         }
         self.client = EngineClient(host: engineHost)
         self.usesRunner = useRunner
-        self.verbose = verbose
+        self.logger = logger
         self.notes = notes
     }
 
@@ -98,6 +101,7 @@ public final class DockerExecutor: CodeExecutor {
             throw error
         }
         state.withLock { $0.containerID = id }
+        logger.debug("created container \(id.prefix(12)) from \(configuration.image)")
         do {
             try await engine("start the container") { try await self.client.startContainer(id) }
             try await startSession()
