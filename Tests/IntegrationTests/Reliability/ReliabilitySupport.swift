@@ -59,18 +59,8 @@ final class RelProcess: @unchecked Sendable {
     ) throws {
         description = ([(executable as NSString).lastPathComponent] + arguments).joined(separator: " ")
         snapshots = inputs.map { ($0, FileManager.default.contents(atPath: $0)) }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let (out, err) = CLI.prepare(
+            process, executable: URL(fileURLWithPath: executable), arguments, in: directory, environment: environment)
         done.enter()
         done.enter()
         done.enter()

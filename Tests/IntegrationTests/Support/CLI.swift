@@ -22,13 +22,12 @@ struct CLI {
             .appendingPathComponent(".build/debug/mdexec")
     }
 
-    /// Runs `mdexec ARGS` in `directory`, with `environment` added to this process's.
-    @discardableResult
-    static func run(
-        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
-        onStart: ((Process) -> Void)? = nil
-    ) throws -> Result {
-        let process = Process()
+    /// Sets `process` up as the tests run a command: arguments, working directory, this
+    /// process's environment plus `environment` (and NO_COLOR), no stdin, piped output.
+    static func prepare(
+        _ process: Process, executable: URL, _ arguments: [String], in directory: String?,
+        environment: [String: String]
+    ) -> (out: Pipe, err: Pipe) {
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -41,6 +40,17 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        return (out, err)
+    }
+
+    /// Runs `mdexec ARGS` in `directory`, with `environment` added to this process's.
+    @discardableResult
+    static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+        onStart: ((Process) -> Void)? = nil
+    ) throws -> Result {
+        let process = Process()
+        let (out, err) = prepare(process, executable: executable, arguments, in: directory, environment: environment)
         try process.run()
         onStart?(process)
         // Read both pipes concurrently so a full pipe never blocks the child.

@@ -85,4 +85,20 @@ struct LocalExecutorTests {
         #expect(outcome.exitCode == 5)
         await executor.stop()
     }
+
+    @Test("every block gets all of its output on both streams, however the two readers interleave")
+    func noOutputLostAtCompletion() async throws {
+        let (executor, dir) = try makeExecutor()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await executor.start()
+        for round in 0..<1000 {
+            try await executor.writeFile("b.sh", contents: Array("echo out \(round); echo err \(round) >&2\n".utf8))
+            let capture = OutputCapture(limit: 1000)
+            let outcome = try await executor.run(ExecutionJob(file: "b.sh", command: ["sh"], timeoutSeconds: 10)) { capture.append($0, $1) }
+            #expect(outcome.exitCode == 0)
+            let text = capture.text()
+            try #require(text.stdout == "out \(round)\n" && text.stderr == "err \(round)\n", "round \(round): \(text)")
+        }
+        await executor.stop()
+    }
 }

@@ -121,18 +121,19 @@ final class RunnerSession: Sendable {
         }
     }
 
-    /// Delivers bytes the runner wrote to one of its streams.
+    /// Delivers bytes the runner wrote to one of its streams. `onOutput` callbacks run
+    /// under the session's lock, so they must be quick and must not call back into it.
     func receive(_ channel: OutputChannel, _ bytes: [UInt8]) {
         var deliveries: [[UInt8]] = []
         var killPid: Int32?
         var finished: (CheckedContinuation<Int, any Error>, Int)?
         var remainder: [UInt8] = []
-        let callback: (@Sendable (OutputChannel, [UInt8]) -> Void)? = state.withLock { state in
+        state.withLock { state in
             guard var job = state.job else {
                 var kept = state.leftover[channel, default: []]
                 if kept.count < Self.leftoverLimit { kept.append(contentsOf: bytes.prefix(Self.leftoverLimit - kept.count)) }
                 state.leftover[channel] = kept
-                return nil
+                return
             }
             let events = channel == .stdout ? job.stdoutScanner.feed(bytes) : job.stderrScanner.feed(bytes)
             var done = false
@@ -174,10 +175,10 @@ final class RunnerSession: Sendable {
             } else {
                 state.job = job
             }
-            return job.onOutput
-        }
-        if let callback {
-            for output in deliveries where !output.isEmpty { callback(channel, output) }
+            // Delivered under the lock: the two streams are read on different threads, and
+            // the job must not complete (on one stream's marker) while the other stream's
+            // last bytes are still on their way to the callback.
+            for output in deliveries where !output.isEmpty { job.onOutput(channel, output) }
         }
         if let killPid { Task { await kill(killPid) } }
         if let (continuation, code) = finished { continuation.resume(returning: code) }
