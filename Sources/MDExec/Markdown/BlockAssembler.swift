@@ -86,7 +86,10 @@ struct BlockAssembler {
             }
         }
         var start = cursor(node.startLine)
-        let prefix = start.consume(frames) ? start.prefixString : Self.canonicalPrefix(node.containers)
+        var prefix = start.consume(frames) ? start.prefixString : Self.canonicalPrefix(node.containers)
+        // The opening line's prefix may not hold on a continuation line (after `>-` the
+        // quote takes the space the list item needs): then use the canonical one.
+        if !Self.continues(prefix, frames) { prefix = Self.canonicalPrefix(node.containers) }
         return Shape(endLine: endLine, isClosed: false, fence: fence, prefix: prefix)
     }
 
@@ -102,6 +105,16 @@ struct BlockAssembler {
             o += 1
         }
         return true
+    }
+
+    /// Whether a continuation line starting with `prefix` stays in all of `frames`, with
+    /// exactly `prefix` taken by the containers.
+    static func continues(_ prefix: String, _ frames: ArraySlice<ContainerFrame>) -> Bool {
+        let probe = Array(prefix.utf8) + [UInt8(ascii: "x")]
+        return probe.withUnsafeBufferPointer { buffer in
+            var cursor = LineCursor(bytes: buffer, line: 0, content: 0..<buffer.count)
+            return cursor.consume(frames) && cursor.offset == buffer.count - 1
+        }
     }
 
     static func canonicalPrefix(_ frames: [ContainerFrame]) -> String {

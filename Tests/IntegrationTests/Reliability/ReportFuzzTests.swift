@@ -57,16 +57,12 @@ extension ReliabilityTests {
             "exit code: 0\n", "\u{FFFD}\u{9B}31m\n", "trailing spaces   \n  \n", "😀 ✓ é\n",
         ]
 
-        /// Bugs in Sources the fuzzing found, each with a minimal reproduction below
-        /// (`knownBugs`). A mutant that breaks an invariant and has a bug's signature is
-        /// counted as that bug; any other broken invariant fails the test.
-        enum KnownBug: String, CaseIterable {
+        /// Bugs in Sources the fuzzing found (all fixed), each kept as a minimal reproduction
+        /// (`foundBugs`) that must keep every invariant.
+        enum FoundBug: String, CaseIterable {
             case quoteThenListPrefix = "unclosed block after `>-`: wrong container prefix"
             case lazyExitLine = "replaced recorded result without exit line: the exit line swallows the next line"
             case loneCRLineEnding = "lone-CR first line: inserted CRs fuse with the document's LFs"
-
-            /// Fixed in Sources: its reproduction must now keep every invariant.
-            var isFixed: Bool { self != .quoteThenListPrefix }
 
             /// Whether `document` has this bug's signature.
             func matches(_ bytes: [UInt8], _ document: MarkdownDocument) -> Bool {
@@ -101,8 +97,7 @@ extension ReliabilityTests {
             let started = clock.now
             var parsed = 0
             var rejected = 0
-            var unexplained = 0
-            var known: [KnownBug: (count: Int, example: String)] = [:]
+            var broken = 0
             for iteration in 0..<Self.iterations {
                 let document = Self.mutant(&generator)
                 let parsedDocument: MarkdownDocument
@@ -125,32 +120,22 @@ extension ReliabilityTests {
                     bytes: \(document)
                     report: \(String(decoding: report, as: UTF8.self).debugDescription)
                     """
-                if let bug = KnownBug.allCases.first(where: { !$0.isFixed && $0.matches(document, parsedDocument) }) {
-                    known[bug, default: (0, description)].count += 1
-                    continue
-                }
-                unexplained += 1
-                if unexplained <= 5 { Issue.record(Comment(rawValue: description)) }
+                broken += 1
+                if broken <= 5 { Issue.record(Comment(rawValue: description)) }
             }
             let elapsed = clock.now - started
-            let knownSummary = KnownBug.allCases.map { "\($0): \(known[$0]?.count ?? 0)" }.joined(separator: ", ")
             FileHandle.standardError.write(Data("""
                 report fuzzing: \(Self.iterations) mutants, \(parsed) parsed, \(rejected) rejected (bad attributes), \
-                \(unexplained) broke an invariant unexplained; known bugs: \(knownSummary); \(elapsed)
+                \(broken) broke an invariant; \(elapsed)
 
                 """.utf8))
-            #expect(unexplained == 0, "\(unexplained) of \(parsed) mutants broke a report invariant")
+            #expect(broken == 0, "\(broken) of \(parsed) mutants broke a report invariant")
             #expect(parsed > Self.iterations / 2, "most mutants parse")
-            for (bug, found) in known {
-                withKnownIssue(Comment(rawValue: bug.rawValue), isIntermittent: true) {
-                    Issue.record(Comment(rawValue: "\(found.count) mutants: \(bug.rawValue); e.g. \(found.example)"))
-                }
-            }
         }
 
         /// Minimal reproductions of the bugs the fuzzing found (see the final report).
-        @Test("Known report bugs, minimal reproductions", arguments: KnownBug.allCases)
-        func knownBugs(bug: KnownBug) throws {
+        @Test("Report bugs the fuzzing found, minimal reproductions", arguments: FoundBug.allCases)
+        func foundBugs(bug: FoundBug) throws {
             let text: String
             switch bug {
             case .quoteThenListPrefix:
@@ -179,13 +164,7 @@ extension ReliabilityTests {
             let problems = ReportInvariants.problems(original: bytes, document: document, report: report, results: [result])
             #expect(bug.matches(bytes, document), "the reproduction has the bug's signature")
             let detail = "\(text.debugDescription) -> \(String(decoding: report, as: UTF8.self).debugDescription): \(problems)"
-            if bug.isFixed {
-                #expect(problems.isEmpty, Comment(rawValue: detail))
-            } else {
-                withKnownIssue(Comment(rawValue: bug.rawValue)) {
-                    #expect(problems.isEmpty, Comment(rawValue: detail))
-                }
-            }
+            #expect(problems.isEmpty, Comment(rawValue: detail))
         }
 
         @Test("Every corpus document keeps the invariants unmutated, with every block executed")
