@@ -199,12 +199,3 @@ struct BlockAssembler {
         return value.isEmpty ? nil : String(value)
     }
 }
-
-fileprivate extension Substring {
-    func trimmingWhitespace() -> Substring {
-        var result = self
-        while let c = result.first, c.isWhitespace { result = result.dropFirst() }
-        while let c = result.last, c.isWhitespace { result = result.dropLast() }
-        return result
-    }
-}

@@ -1,8 +1,8 @@
 import Foundation
 import MDExec
 
-/// Runs one document end to end: a work dir, an executor started for it alone, every
-/// block, and the executor stopped and the work dir removed whatever happened.
+/// Runs one document end to end: an executor started for it alone (with its own work
+/// dir), every block, and the executor stopped whatever happened.
 struct DocumentSession: Sendable {
     var settings: SessionSettings
 
@@ -11,24 +11,10 @@ struct DocumentSession: Sendable {
         let runner = { (executor: any CodeExecutor) in
             DocumentRunner(executor: executor, planner: planner, options: settings.runOptions)
         }
-        var configuration = settings.configuration
-        var createdWorkDir: String?
-        if configuration.workDir == nil {
-            let template = NSTemporaryDirectory() + "mdexec-XXXXXX"
-            var bytes = Array(template.utf8CString)
-            if mkdtemp(&bytes) != nil {
-                let path = bytes.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-                createdWorkDir = path
-                configuration.workDir = path
-            }
-        }
-        defer {
-            if let createdWorkDir { try? FileManager.default.removeItem(atPath: createdWorkDir) }
-        }
         let executor: any CodeExecutor
         do {
             executor = try ExecutorFactory.make(
-                settings.executorKind, configuration: configuration, runner: settings.runner,
+                settings.executorKind, configuration: settings.configuration, runner: settings.runner,
                 progress: progress)
         } catch {
             return unstarted(loaded, runner: nil, error: error)

@@ -9,7 +9,7 @@ enum ExecutorFactory {
     ) throws(ExecutionError) -> any CodeExecutor {
         switch kind {
         case .local:
-            return LocalExecutor(workDir: configuration.workDir ?? ".", initCommand: configuration.initCommand)
+            return try LocalExecutor(workDir: configuration.workDir, initCommand: configuration.initCommand)
         case .docker:
             return try DockerExecutor(
                 configuration: configuration, useRunner: runner == .session, logger: Logger(label: "mdexec.docker"),

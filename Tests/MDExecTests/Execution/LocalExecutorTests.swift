@@ -7,7 +7,7 @@ struct LocalExecutorTests {
     func makeExecutor(initCommand: String? = nil) throws -> (LocalExecutor, String) {
         var template = Array((NSTemporaryDirectory() + "mdexec-local-XXXXXX").utf8CString)
         let dir = String(cString: try #require(mkdtemp(&template)))
-        return (LocalExecutor(workDir: dir, initCommand: initCommand), dir)
+        return (try LocalExecutor(workDir: dir, initCommand: initCommand), dir)
     }
 
     @Test("blocks share the work dir; exit codes and streams come back per block")

@@ -11,10 +11,10 @@ public final class DockerExecutor: CodeExecutor {
     public var image: String? { configuration.image }
     /// The options the container is made from.
     public let configuration: ExecutorConfiguration
-    /// The host directory blocks are written to.
-    public let workDir: String
-    /// The temporary work dir this executor made (no `work_dir` given), removed by `stop()`.
-    private let ownedWorkDir: String?
+    /// The host directory blocks are written to (a temporary one, removed by `stop()`,
+    /// when no `work_dir` is given).
+    public var workDir: String { workDirectory.path }
+    private let workDirectory: WorkDirectory
     let client: EngineClient
     let notes: @Sendable (String) -> Void
     /// Diagnostics (engine steps, runner fallback): shown by the CLI with `--verbose`.
@@ -43,18 +43,6 @@ public final class DockerExecutor: CodeExecutor {
         logger: Logger = Logger(label: "mdexec.docker"), notes: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(ExecutionError) {
         self.configuration = configuration
-        if let workDir = configuration.workDir {
-            self.workDir = workDir
-            self.ownedWorkDir = nil
-        } else {
-            // The ancestor's default: a new temporary directory, removed by `stop()`.
-            var template = Array((NSTemporaryDirectory() + "mdexec-XXXXXX").utf8CString)
-            guard mkdtemp(&template) != nil else {
-                throw ExecutionError(.infrastructure, "Cannot create a temporary work dir: \(String(cString: strerror(errno))).")
-            }
-            self.workDir = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            self.ownedWorkDir = self.workDir
-        }
         let engineHost: DockerHost
         do {
             engineHost = try host ?? DockerHost.fromEnvironment()
@@ -62,6 +50,8 @@ public final class DockerExecutor: CodeExecutor {
             throw ExecutionError(.infrastructure, "\(error)")
         }
         self.client = EngineClient(host: engineHost)
+        // Last: nothing after this may fail and leave a temporary directory behind.
+        self.workDirectory = try WorkDirectory(configuration.workDir)
         self.usesRunner = useRunner
         self.logger = logger
         self.notes = notes
@@ -134,7 +124,7 @@ public final class DockerExecutor: CodeExecutor {
     public func stop() async {
         let id = state.withLock { $0.containerID }
         closeSession()
-        defer { if let ownedWorkDir { try? FileManager.default.removeItem(atPath: ownedWorkDir) } }
+        defer { workDirectory.removeIfOwned() }
         guard let id else { return }
         state.withLock { $0.containerID = nil }
         guard configuration.stopContainer else {

@@ -9,8 +9,10 @@ import SystemPackage
 public final class LocalExecutor: CodeExecutor {
     public let kind = "local"
     public let image: String? = nil
-    /// The host directory blocks run in.
-    public let workDir: String
+    /// The host directory blocks run in (a temporary one, removed by `stop()`, when none
+    /// is given).
+    public var workDir: String { workDirectory.path }
+    private let workDirectory: WorkDirectory
     private let initCommand: String?
     private let state = Mutex(State())
 
@@ -21,10 +23,11 @@ public final class LocalExecutor: CodeExecutor {
     }
 
     /// - Parameters:
-    ///   - workDir: the directory blocks run in (created if missing).
+    ///   - workDir: the directory blocks run in (created if missing); nil: a new
+    ///     temporary directory.
     ///   - initCommand: a shell command run once before the first block.
-    public init(workDir: String, initCommand: String? = nil) {
-        self.workDir = workDir
+    public init(workDir: String?, initCommand: String? = nil) throws(ExecutionError) {
+        self.workDirectory = try WorkDirectory(workDir)
         self.initCommand = initCommand
     }
 
@@ -125,11 +128,17 @@ public final class LocalExecutor: CodeExecutor {
     }
 
     public func restart() async throws(ExecutionError) {
-        await stop()
+        await stopRunner()
         try await start()
     }
 
     public func stop() async {
+        await stopRunner()
+        workDirectory.removeIfOwned()
+    }
+
+    /// Ends the runner and every process group its blocks left behind.
+    private func stopRunner() async {
         let (session, requests, task) = state.withLock { state in
             defer { state = State() }
             return (state.session, state.requests, state.task)

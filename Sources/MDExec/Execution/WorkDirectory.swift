@@ -1,0 +1,28 @@
+import Foundation
+
+/// The host directory an executor writes blocks to: the one the user gave, or (the
+/// ancestor's default) a new temporary directory that the executor removes when it stops.
+struct WorkDirectory: Sendable {
+    let path: String
+    /// Whether the executor made it, and so removes it.
+    let isOwned: Bool
+
+    init(_ given: String?) throws(ExecutionError) {
+        if let given {
+            path = given
+            isOwned = false
+            return
+        }
+        var template = Array((NSTemporaryDirectory() + "mdexec-XXXXXX").utf8CString)
+        guard mkdtemp(&template) != nil else {
+            throw ExecutionError(.infrastructure, "Cannot create a temporary work dir: \(String(cString: strerror(errno))).")
+        }
+        path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        isOwned = true
+    }
+
+    /// Removes the directory if the executor made it.
+    func removeIfOwned() {
+        if isOwned { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
