@@ -2,15 +2,11 @@
 public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An attribute of the info string on `line` has a value mdexec cannot use.
     case badAttribute(line: Int, attribute: String, reason: String)
-    /// The document could not be read.
-    case unreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .badAttribute(line, attribute, reason):
             return "line \(line): bad attribute '\(attribute)': \(reason)"
-        case let .unreadable(path, reason):
-            return "cannot read \(path): \(reason)"
         }
     }
 }
