@@ -164,7 +164,9 @@ extension ReliabilityTests {
             let texts = [
                 "# Title\n\n```sh\necho unclosed",  // no final newline
                 "> ```sh\n> echo quoted\n",  // in a block quote
-                "- item\n\n  ~~~~sh {exit=127}\n  echo listed\n  ~~~\n",  // a shorter fence does not close it (and runs: 127)
+                // A shorter fence does not close it (and runs: 127). Both lines go to stderr:
+                // across two streams the order is arrival order, which a rerun may not repeat.
+                "- item\n\n  ~~~~sh {exit=127}\n  echo listed >&2\n  ~~~\n",
             ]
             for (i, text) in texts.enumerated() {
                 let path = try scratch.write("unclosed\(i).md", text)
