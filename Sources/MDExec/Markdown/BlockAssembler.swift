@@ -11,10 +11,13 @@ struct BlockAssembler {
         var prefix: String
     }
 
-    /// The code blocks so far, in document order.
-    private(set) var blocks: [CodeBlock] = []
-    /// The block the previous fenced node became (nil when it was a recorded result).
-    private var previousBlock: Int?
+    /// The newest code block, held back until the next fenced node (its recorded result,
+    /// perhaps) or the end of the document.
+    private var pending: CodeBlock?
+    /// Whether `pending` may still take a recorded result (it has none yet).
+    private var pendingTakesResult = false
+    /// How many code blocks have been made: the next block's index.
+    private var count = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, lines: LineTable) {
         self.bytes = bytes
@@ -22,22 +25,33 @@ struct BlockAssembler {
     }
 
     /// Adds the next fenced node in document order: a new code block, or the recorded
-    /// result of the block before it.
-    mutating func add(_ node: FencedNode) throws(DocumentError) {
+    /// result of the block before it. A code block is handed to `emit` once it is
+    /// complete, that is when the next code block starts or in ``finish(_:)``.
+    mutating func add(_ node: FencedNode, emit: (CodeBlock) -> Void) throws(DocumentError) {
         let shape = shape(of: node)
-        if node.followsFencedSibling, let owner = previousBlock, Self.isOutputInfo(node.info),
-           blocks[owner].recorded == nil, blocks[owner].info.language != "output",
-           blocks[owner].isClosed, onlyBlankLines(after: blocks[owner].endLine, before: node.startLine) {
-            blocks[owner].recorded = recordedResult(node, shape)
-            previousBlock = nil
+        if node.followsFencedSibling, pendingTakesResult, let owner = pending, Self.isOutputInfo(node.info),
+           owner.info.language != "output", owner.isClosed,
+           onlyBlankLines(after: owner.endLine, before: node.startLine) {
+            let recorded = recordedResult(node, shape)
+            pending?.recorded = recorded
+            pendingTakesResult = false
             return
         }
         let info = try FenceInfo.parse(node.info, line: node.startLine)
-        blocks.append(CodeBlock(
-            index: blocks.count, line: node.startLine, endLine: shape.endLine, info: info,
+        if let done = pending { emit(done) }
+        pending = CodeBlock(
+            index: count, line: node.startLine, endLine: shape.endLine, info: info,
             code: node.literal, filenameHint: Self.filenameHint(node.literal),
-            isClosed: shape.isClosed, fence: shape.fence, containerPrefix: shape.prefix))
-        previousBlock = blocks.count - 1
+            isClosed: shape.isClosed, fence: shape.fence, containerPrefix: shape.prefix)
+        pendingTakesResult = true
+        count += 1
+    }
+
+    /// Hands the last code block to `emit`, once every node has been added.
+    mutating func finish(_ emit: (CodeBlock) -> Void) {
+        if let done = pending { emit(done) }
+        pending = nil
+        pendingTakesResult = false
     }
 
     /// Whether the info string's first word is `output`, in any case.
@@ -110,6 +124,7 @@ struct BlockAssembler {
     /// Whether a continuation line starting with `prefix` stays in all of `frames`, with
     /// exactly `prefix` taken by the containers.
     static func continues(_ prefix: String, _ frames: ArraySlice<ContainerFrame>) -> Bool {
+        if frames.isEmpty { return prefix.isEmpty }
         let probe = Array(prefix.utf8) + [UInt8(ascii: "x")]
         return probe.withUnsafeBufferPointer { buffer in
             var cursor = LineCursor(bytes: buffer, line: 0, content: 0..<buffer.count)

@@ -9,7 +9,8 @@ import Darwin
 #endif
 
 /// The memory libcmark allocates while one document is parsed: blocks carved from a few
-/// large chunks, recycled through per-size free lists, and released all at once.
+/// large chunks, recycled through per-size free lists, and released all at once, so the
+/// parsed tree need not be freed node by node.
 ///
 /// Why: a large document makes libcmark allocate millions of small nodes. Freeing them
 /// one by one into the process heap leaves glibc millions of fast-bin chunks to merge on
@@ -21,6 +22,8 @@ import Darwin
 /// may run at once on different threads, each with its own arena.
 struct CmarkArena {
     private static let headerSize = 16
+    /// Large blocks also link to each other (previous, next) before the class and size.
+    private static let largeHeaderSize = 32
     private static let chunkSize = 4 << 20
     /// Requests above this size go to the system allocator directly.
     private static let largeLimit = 256 << 10
@@ -34,11 +37,14 @@ struct CmarkArena {
         var remaining = 0
         /// The newest chunk; each chunk starts with a pointer to the one before it.
         var lastChunk: UnsafeMutableRawPointer?
+        /// The newest large block still allocated (a doubly linked list).
+        var lastLarge: UnsafeMutableRawPointer?
         var freeLists: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     }
 
     /// Runs `body` with a libcmark allocator backed by a new arena, then releases the
-    /// arena: everything libcmark allocated in `body` must be freed by then.
+    /// arena with everything libcmark allocated in `body` and did not free: nothing
+    /// allocated in `body` may be used after it.
     static func withMemory<R, E: Error>(_ body: (UnsafeMutablePointer<cmark_mem>) throws(E) -> R) throws(E) -> R {
         let freeLists = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: classCount)
         freeLists.initialize(repeating: nil, count: classCount)
@@ -49,10 +55,15 @@ struct CmarkArena {
         pthread_setspecific(key, state)
         defer {
             pthread_setspecific(key, previous)
+            var large = state.pointee.lastLarge
+            while let current = large {
+                large = current.load(as: UnsafeMutableRawPointer?.self)
+                free(current)
+            }
             var chunk = state.pointee.lastChunk
             while let current = chunk {
                 chunk = current.load(as: UnsafeMutableRawPointer?.self)
-                free(current)
+                munmap(current, chunkSize)
             }
             freeLists.deallocate()
             state.deallocate()
@@ -74,10 +85,11 @@ struct CmarkArena {
     fileprivate static func allocate(_ size: Int, zeroed: Bool, in state: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
         let state = state.assumingMemoryBound(to: State.self)
         if size > largeLimit {
-            guard let raw = zeroed ? calloc(1, size + headerSize) : malloc(size + headerSize) else { return nil }
-            raw.storeBytes(of: largeClass, as: Int.self)
-            raw.storeBytes(of: size, toByteOffset: 8, as: Int.self)
-            return raw + headerSize
+            guard let raw = zeroed ? calloc(1, size + largeHeaderSize) : malloc(size + largeHeaderSize) else { return nil }
+            raw.storeBytes(of: largeClass, toByteOffset: 16, as: Int.self)
+            raw.storeBytes(of: size, toByteOffset: 24, as: Int.self)
+            link(raw, in: state)
+            return raw + largeHeaderSize
         }
         let sizeClass = sizeClass(size)
         if let block = state.pointee.freeLists[sizeClass] {
@@ -87,7 +99,7 @@ struct CmarkArena {
         }
         let total = capacity(ofClass: sizeClass) + headerSize
         if total > state.pointee.remaining {
-            guard let chunk = calloc(1, chunkSize) else { return nil }
+            guard let chunk = newChunk() else { return nil }
             chunk.storeBytes(of: state.pointee.lastChunk, as: UnsafeMutableRawPointer?.self)
             state.pointee.lastChunk = chunk
             state.pointee.next = chunk + headerSize
@@ -105,7 +117,9 @@ struct CmarkArena {
         let raw = block - headerSize
         let sizeClass = raw.load(as: Int.self)
         if sizeClass == largeClass {
-            free(raw)
+            let large = block - largeHeaderSize
+            unlink(large, in: state)
+            free(large)
             return
         }
         block.storeBytes(of: state.pointee.freeLists[sizeClass], as: UnsafeMutableRawPointer?.self)
@@ -122,14 +136,56 @@ struct CmarkArena {
         if size <= capacity { return block }
         if sizeClass == largeClass {
             // Large blocks (libcmark's growing buffers) grow in place where the heap can.
-            guard let grown = realloc(raw, size + headerSize) else { return nil }
-            grown.storeBytes(of: size, toByteOffset: 8, as: Int.self)
-            return grown + headerSize
+            let state = state.assumingMemoryBound(to: State.self)
+            let large = block - largeHeaderSize
+            unlink(large, in: state)
+            guard let grown = realloc(large, size + largeHeaderSize) else {
+                link(large, in: state)
+                return nil
+            }
+            grown.storeBytes(of: size, toByteOffset: 24, as: Int.self)
+            link(grown, in: state)
+            return grown + largeHeaderSize
         }
         guard let moved = allocate(size, zeroed: false, in: state) else { return nil }
         moved.copyMemory(from: block, byteCount: capacity)
         release(block, in: state)
         return moved
+    }
+
+    /// Fresh zeroed memory for one chunk, its pages mapped in one go (`MAP_POPULATE`):
+    /// one system call instead of a thousand page faults, which on a large document cost
+    /// more than libcmark's own work on the memory.
+    private static func newChunk() -> UnsafeMutableRawPointer? {
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS
+        #endif
+        guard let chunk = mmap(nil, chunkSize, PROT_READ | PROT_WRITE, flags, -1, 0),
+              chunk != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        return chunk
+    }
+
+    /// Puts the large block at `raw` at the head of the arena's list (its first two words
+    /// are the links: toward older blocks, toward newer ones).
+    private static func link(_ raw: UnsafeMutableRawPointer, in state: UnsafeMutablePointer<State>) {
+        let older = state.pointee.lastLarge
+        raw.storeBytes(of: older, as: UnsafeMutableRawPointer?.self)
+        raw.storeBytes(of: nil, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        older?.storeBytes(of: raw, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        state.pointee.lastLarge = raw
+    }
+
+    private static func unlink(_ raw: UnsafeMutableRawPointer, in state: UnsafeMutablePointer<State>) {
+        let older = raw.load(as: UnsafeMutableRawPointer?.self)
+        let newer = raw.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        older?.storeBytes(of: newer, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        if let newer {
+            newer.storeBytes(of: older, as: UnsafeMutableRawPointer?.self)
+        } else {
+            state.pointee.lastLarge = older
+        }
     }
 }
 

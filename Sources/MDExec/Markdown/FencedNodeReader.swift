@@ -25,71 +25,96 @@ struct FencedNode: Sendable {
 }
 
 /// Walks a libcmark document and hands its fenced code blocks, in document order, to
-/// `body`. Every libcmark object is freed before `read` returns; no C pointer escapes.
+/// `body`. Every libcmark object is released (with its arena) before `read` returns; no
+/// C pointer escapes.
 enum FencedNodeReader {
     static func read<E: Error>(
         _ bytes: UnsafeBufferPointer<UInt8>, lines: LineTable, _ body: (FencedNode) throws(E) -> Void
     ) throws(E) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         try CmarkArena.withMemory { (memory) throws(E) in
+            // The parser and the tree live in the arena and go with it: freeing them node
+            // by node would only cost time.
             guard let parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, memory) else { return }
             cmark_parser_feed(parser, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), bytes.count)
-            let document = cmark_parser_finish(parser)
-            cmark_parser_free(parser)
-            guard let document else { return }
-            defer { cmark_node_free(document) }
+            guard let document = cmark_parser_finish(parser) else { return }
             try walk(document, bytes: bytes, lines: lines, body)
         }
     }
 
+    /// Depth first over the block nodes only: the inline nodes under paragraphs and
+    /// headings (most of a large tree) are never visited.
     private static func walk<E: Error>(
         _ document: OpaquePointer, bytes: UnsafeBufferPointer<UInt8>, lines: LineTable,
         _ body: (FencedNode) throws(E) -> Void
     ) throws(E) {
-        guard let iterator = cmark_iter_new(document) else { return }
-        defer { cmark_iter_free(iterator) }
-
         var stack: [ContainerFrame] = []
         var widthsKnown = 0
         var lastFenced: OpaquePointer?
-        while true {
-            let event = cmark_iter_next(iterator)
-            if event == CMARK_EVENT_DONE { break }
-            guard let node = cmark_iter_get_node(iterator) else { continue }
+        var next = cmark_node_first_child(document)
+        while let node = next {
             let type = cmark_node_get_type(node)
-            if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_ITEM {
-                if event == CMARK_EVENT_ENTER {
+            if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_ITEM || type == CMARK_NODE_LIST {
+                if type != CMARK_NODE_LIST {
                     let kind: ContainerFrame.Kind = type == CMARK_NODE_ITEM ? .listItem : .blockQuote
                     stack.append(ContainerFrame(kind: kind, startLine: Int(cmark_node_get_start_line(node))))
-                } else if !stack.isEmpty {
-                    stack.removeLast()
-                    widthsKnown = min(widthsKnown, stack.count)
                 }
-                continue
-            }
-            guard type == CMARK_NODE_CODE_BLOCK else { continue }
-            let startLine = Int(cmark_node_get_start_line(node))
-            let startColumn = Int(cmark_node_get_start_column(node))
-            let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
-            let literalPointer = cmark_node_get_literal(node)
-            let literal = literalPointer.map { UnsafeBufferPointer(start: $0, count: strlen($0)) }
-                .map { UnsafeRawBufferPointer($0) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
-            guard isFenced(info: info, literal: literal, line: startLine, column: startColumn,
-                           bytes: bytes, lines: lines) else { continue }
-            while widthsKnown < stack.count {
-                if stack[widthsKnown].kind == .listItem {
-                    stack[widthsKnown].itemWidth = itemWidth(stack, at: widthsKnown, bytes: bytes, lines: lines)
+                if let child = cmark_node_first_child(node) {
+                    next = child
+                    continue
                 }
-                widthsKnown += 1
+                if type != CMARK_NODE_LIST { leave(&stack, &widthsKnown) }
+            } else if type == CMARK_NODE_CODE_BLOCK,
+                      let fenced = fencedNode(node, stack: &stack, widthsKnown: &widthsKnown,
+                                              lastFenced: lastFenced, bytes: bytes, lines: lines) {
+                try body(fenced)
+                lastFenced = node
             }
-            let follows = lastFenced != nil && cmark_node_previous(node) == lastFenced
-            try body(FencedNode(
-                startLine: startLine, startColumn: startColumn,
-                cmarkEndLine: Int(cmark_node_get_end_line(node)), info: info,
-                literal: String(decoding: literal, as: UTF8.self),
-                containers: stack, followsFencedSibling: follows))
-            lastFenced = node
+            // The next sibling; at the end of a container, the sibling of the container.
+            var current = node
+            next = nil
+            while true {
+                if let sibling = cmark_node_next(current) {
+                    next = sibling
+                    break
+                }
+                guard let parent = cmark_node_parent(current), parent != document else { break }
+                if cmark_node_get_type(parent) != CMARK_NODE_LIST { leave(&stack, &widthsKnown) }
+                current = parent
+            }
         }
+    }
+
+    private static func leave(_ stack: inout [ContainerFrame], _ widthsKnown: inout Int) {
+        stack.removeLast()
+        widthsKnown = min(widthsKnown, stack.count)
+    }
+
+    /// The code block `node` as a ``FencedNode``, or nil when it is an indented one.
+    private static func fencedNode(
+        _ node: OpaquePointer, stack: inout [ContainerFrame], widthsKnown: inout Int,
+        lastFenced: OpaquePointer?, bytes: UnsafeBufferPointer<UInt8>, lines: LineTable
+    ) -> FencedNode? {
+        let startLine = Int(cmark_node_get_start_line(node))
+        let startColumn = Int(cmark_node_get_start_column(node))
+        let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+        let literalPointer = cmark_node_get_literal(node)
+        let literal = literalPointer.map { UnsafeBufferPointer(start: $0, count: strlen($0)) }
+            .map { UnsafeRawBufferPointer($0) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        guard isFenced(info: info, literal: literal, line: startLine, column: startColumn,
+                       bytes: bytes, lines: lines) else { return nil }
+        while widthsKnown < stack.count {
+            if stack[widthsKnown].kind == .listItem {
+                stack[widthsKnown].itemWidth = itemWidth(stack, at: widthsKnown, bytes: bytes, lines: lines)
+            }
+            widthsKnown += 1
+        }
+        let follows = lastFenced != nil && cmark_node_previous(node) == lastFenced
+        return FencedNode(
+            startLine: startLine, startColumn: startColumn,
+            cmarkEndLine: Int(cmark_node_get_end_line(node)), info: info,
+            literal: String(decoding: literal, as: UTF8.self),
+            containers: stack, followsFencedSibling: follows)
     }
 
     /// libcmark 0.30 cannot say whether a code block is fenced. It is when its info string

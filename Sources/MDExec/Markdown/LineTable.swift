@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where every line of a document starts, found in one pass over its bytes.
 ///
 /// Line endings are the CommonMark ones, as libcmark counts them: `\n`, `\r\n`, or a
@@ -11,16 +19,25 @@ struct LineTable: Sendable {
         var starts: [Int] = [0]
         starts.reserveCapacity(bytes.count / 32 + 2)
         let count = bytes.count
-        var i = 0
-        while i < count {
-            let byte = bytes[i]
-            if byte == 0x0A {
-                starts.append(i + 1)
-            } else if byte == 0x0D {
-                if i + 1 < count, bytes[i + 1] == 0x0A { i += 1 }
-                starts.append(i + 1)
+        if let base = bytes.baseAddress, memchr(base, 0x0D, count) == nil {
+            // No CR anywhere (the usual case): only `\n` ends lines, and memchr finds them.
+            var from = 0
+            while from < count, let found = memchr(base + from, 0x0A, count - from) {
+                from = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+                starts.append(from)
             }
-            i += 1
+        } else {
+            var i = 0
+            while i < count {
+                let byte = bytes[i]
+                if byte == 0x0A {
+                    starts.append(i + 1)
+                } else if byte == 0x0D {
+                    if i + 1 < count, bytes[i + 1] == 0x0A { i += 1 }
+                    starts.append(i + 1)
+                }
+                i += 1
+            }
         }
         if starts.last != count { starts.append(count) }
         self.starts = starts

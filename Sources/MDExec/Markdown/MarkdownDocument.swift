@@ -28,23 +28,31 @@ public struct MarkdownDocument: Sendable {
     /// fenced code blocks. Throws ``DocumentError/badAttribute(line:attribute:reason:)``
     /// for the first code block whose info string has an attribute with a bad value.
     public static func parse(_ source: [UInt8]) throws(DocumentError) -> MarkdownDocument {
-        let outcome = source.withUnsafeBufferPointer { bytes in
-            let lines = LineTable(bytes)
-            let result = Result { () throws(DocumentError) -> [CodeBlock] in
-                var assembler = BlockAssembler(bytes: bytes, lines: lines)
-                try FencedNodeReader.read(bytes, lines: lines) { (node) throws(DocumentError) in
-                    try assembler.add(node)
-                }
-                return assembler.blocks
-            }
-            return (lines, result)
+        var blocks: [CodeBlock] = []
+        let lines = try source.withUnsafeBufferPointer { (bytes) throws(DocumentError) in
+            try extract(bytes) { blocks.append($0) }
         }
-        switch outcome.1 {
-        case .success(let blocks):
-            return MarkdownDocument(source: source, blocks: blocks, lines: outcome.0)
-        case .failure(let error):
-            throw error
+        return MarkdownDocument(source: source, blocks: blocks, lines: lines)
+    }
+
+    /// Hands the fenced code blocks of `source` to `body` one by one, in document order,
+    /// each with its recorded result, without keeping them: for listing huge documents.
+    /// The blocks are those ``parse(_:)`` gives; it throws as ``parse(_:)`` does, possibly
+    /// after `body` has seen the blocks before the bad one.
+    public static func forEachBlock(in source: [UInt8], _ body: (CodeBlock) -> Void) throws(DocumentError) {
+        _ = try source.withUnsafeBufferPointer { (bytes) throws(DocumentError) in try extract(bytes, body) }
+    }
+
+    private static func extract(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (CodeBlock) -> Void
+    ) throws(DocumentError) -> LineTable {
+        let lines = LineTable(bytes)
+        var assembler = BlockAssembler(bytes: bytes, lines: lines)
+        try FencedNodeReader.read(bytes, lines: lines) { (node) throws(DocumentError) in
+            try assembler.add(node, emit: body)
         }
+        assembler.finish(body)
+        return lines
     }
 
     /// The number of lines. A last line without a terminator counts; an empty document

@@ -200,4 +200,37 @@ struct MarkdownDocumentTests {
         #expect(document.blocks.last?.index == 9_999)
         #expect(elapsed < .seconds(5))
     }
+
+    @Test("forEachBlock hands over the blocks parse gives, recorded results attached, in order")
+    func streamedBlocks() throws {
+        let text = """
+            ```sh
+            echo 1
+            ```
+
+            ```output
+            1
+            ```
+            exit code: 0
+
+            > ```python
+            > print(2)
+            > ```
+
+            ~~~sh
+            echo unclosed
+            """
+        var streamed: [CodeBlock] = []
+        try MarkdownDocument.forEachBlock(in: Array(text.utf8)) { streamed.append($0) }
+        #expect(streamed == (try parseMarkdown(text)).blocks)
+        #expect(streamed.map(\.index) == [0, 1, 2])
+        #expect(streamed[0].recorded?.output == "1\n" && streamed[0].recorded?.exitCode == 0)
+        #expect(streamed[1].containerPrefix == "> " && !streamed[2].isClosed)
+
+        var seen = 0
+        #expect(throws: DocumentError.self) {
+            try MarkdownDocument.forEachBlock(in: Array("```sh\necho\n```\n\n```sh timeout=x\n```\n".utf8)) { _ in seen += 1 }
+        }
+        #expect(seen <= 1)
+    }
 }
