@@ -46,25 +46,27 @@ public struct BlockPlanner: Sendable {
 
     /// The plan `mdexec blocks` prints.
     public func plan(_ blocks: [CodeBlock]) -> [PlannedBlock] {
-        blocks.map { block in
-            let action = action(for: block)
-            var planned = PlannedBlock(
-                index: block.index, line: block.line, language: block.info.language, filename: nil,
-                attributes: block.info.attributes, runs: false, reason: nil)
-            switch action {
-            case let .run(file, _, _):
-                planned.filename = file
-                planned.runs = true
-            case let .write(file, _):
-                planned.filename = file
-                planned.reason = "written to \(file)"
-            case let .refuse(reason):
-                planned.runs = true
-                planned.reason = reason
-            case let .skip(reason):
-                planned.reason = reason
-            }
-            return planned
+        blocks.map(plan)
+    }
+
+    /// The plan of one block.
+    public func plan(_ block: CodeBlock) -> PlannedBlock {
+        var planned = PlannedBlock(
+            index: block.index, line: block.line, language: block.info.language, filename: nil,
+            attributes: block.info.attributes, runs: false, reason: nil)
+        switch action(for: block) {
+        case let .run(file, _, _):
+            planned.filename = file
+            planned.runs = true
+        case let .write(file, _):
+            planned.filename = file
+            planned.reason = "written to \(file)"
+        case let .refuse(reason):
+            planned.runs = true
+            planned.reason = reason
+        case let .skip(reason):
+            planned.reason = reason
         }
+        return planned
     }
 }

@@ -33,27 +33,36 @@ enum SHA256 {
                 for offset in stride(from: 0, to: whole, by: 64) {
                     compress(UnsafeBufferPointer(rebasing: input[offset..<offset + 64]), into: &h, schedule: w)
                 }
-                var tail = Array(input[whole...])
-                tail.append(0x80)
-                while tail.count % 64 != 56 { tail.append(0) }
-                let bitLength = UInt64(input.count) &* 8
-                for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-                tail.withUnsafeBufferPointer { padded in
-                    for offset in stride(from: 0, to: padded.count, by: 64) {
-                        compress(UnsafeBufferPointer(rebasing: padded[offset..<offset + 64]), into: &h, schedule: w)
+                // The tail, 0x80, zeros, the bit length: one or two blocks, built on the stack.
+                let rest = input.count - whole
+                let tailBlocks = rest + 9 <= 64 ? 1 : 2
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                    tail.initialize(repeating: 0)
+                    for i in 0..<rest { tail[i] = input[whole + i] }
+                    tail[rest] = 0x80
+                    let bitLength = UInt64(input.count) &* 8
+                    let end = tailBlocks * 64
+                    for i in 0..<8 { tail[end - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(i * 8)) }
+                    for offset in stride(from: 0, to: end, by: 64) {
+                        compress(UnsafeBufferPointer(rebasing: tail[offset..<offset + 64]), into: &h, schedule: w)
                     }
                 }
             }
         }
-        let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 64)
-        for (i, word) in words.enumerated() {
-            for nibble in 0..<8 {
-                out[i * 8 + nibble] = digits[Int((word >> UInt32(28 - nibble * 4)) & 0xF)]
+        let words = (h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7)
+        return withUnsafeBytes(of: words) { raw in
+            String(unsafeUninitializedCapacity: 64) { out in
+                let digits: StaticString = "0123456789abcdef"
+                let hex = digits.utf8Start
+                for i in 0..<8 {
+                    let word = raw.load(fromByteOffset: i * 4, as: UInt32.self)
+                    for nibble in 0..<8 {
+                        out[i * 8 + nibble] = hex[Int((word >> UInt32(28 - nibble * 4)) & 0xF)]
+                    }
+                }
+                return 64
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func compress(

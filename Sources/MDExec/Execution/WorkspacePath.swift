@@ -11,6 +11,7 @@ public enum WorkspacePath {
     public static func normalized(_ path: String) throws(ExecutionError) -> String {
         guard !path.isEmpty, !path.hasPrefix("/"), !path.utf8.contains(where: { $0 == 0 || $0 == 0x0A || $0 == 0x0D })
         else { throw ExecutionError(.outsideWorkspace, outsideMessage) }
+        if isNormal(path) { return path }
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
@@ -23,6 +24,24 @@ public enum WorkspacePath {
         }
         guard !parts.isEmpty else { throw ExecutionError(.outsideWorkspace, outsideMessage) }
         return parts.joined(separator: "/")
+    }
+
+    /// Whether no component of the relative `path` is empty, `.` or `..` (the usual case,
+    /// which needs no rewriting).
+    private static func isNormal(_ path: String) -> Bool {
+        var componentLength = 0
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if componentLength == 0 || componentLength == dots && dots <= 2 { return false }
+                componentLength = 0
+                dots = 0
+            } else {
+                componentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return componentLength > 0 && !(componentLength == dots && dots <= 2)
     }
 
     /// Writes `contents` to `path` inside the host directory `root`, creating missing

@@ -16,13 +16,22 @@ public enum JSONReport {
     /// What `mdexec blocks --json` prints for one document: its blocks with `attributes`
     /// (a bare word is `true`, `key=value` is `"value"`), `runs` and `reason`; no summary.
     public static func renderPlan(document: String, blocks: [PlannedBlock]) -> [UInt8] {
-        planValue(document: document, blocks: blocks).bytes() + [0x0A]
+        var writer = PlanJSONWriter(inArray: false)
+        writer.beginDocument(document)
+        blocks.forEach { writer.add($0) }
+        writer.endDocument()
+        return Array(writer.finish().joined())
     }
 
     /// The plans of several documents: a JSON array of their objects, in order.
     public static func renderPlans(_ plans: [(document: String, blocks: [PlannedBlock])]) -> [UInt8] {
-        let array = JSONValue.array(plans.map { planValue(document: $0.document, blocks: $0.blocks) })
-        return array.bytes() + [0x0A]
+        var writer = PlanJSONWriter(inArray: true)
+        for plan in plans {
+            writer.beginDocument(plan.document)
+            plan.blocks.forEach { writer.add($0) }
+            writer.endDocument()
+        }
+        return Array(writer.finish().joined())
     }
 
     /// Reads JSON results back: one document object, or an array of them.
@@ -72,27 +81,6 @@ public enum JSONReport {
             ("expected_output", .optional(block.expectedOutput)),
             ("matched", .optional(block.matched)),
             ("reason", .optional(block.reason)),
-        ])
-    }
-
-    static func planValue(document: String, blocks: [PlannedBlock]) -> JSONValue {
-        .object([
-            ("document", .string(document)),
-            (
-                "blocks",
-                .array(
-                    blocks.map { block in
-                        .object([
-                            ("index", .int(block.index)),
-                            ("line", .int(block.line)),
-                            ("language", .optional(block.language)),
-                            ("filename", .optional(block.filename)),
-                            ("attributes", attributesValue(block.attributes)),
-                            ("runs", .bool(block.runs)),
-                            ("reason", .optional(block.reason)),
-                        ])
-                    })
-            ),
         ])
     }
 

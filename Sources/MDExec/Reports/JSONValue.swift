@@ -32,11 +32,12 @@ enum JSONValue: Equatable {
         return out
     }
 
-    private func write(to out: inout [UInt8], indent: Int) {
+    /// Appends the serialised text, as if the value started at column `indent`.
+    func write(to out: inout [UInt8], indent: Int) {
         switch self {
         case .null: out.appendLiteral("null")
         case .bool(let b): out.appendLiteral(b ? "true" : "false")
-        case .int(let n): out += String(n).utf8
+        case .int(let n): out.appendDecimal(n)
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             guard !items.isEmpty else {
@@ -81,7 +82,7 @@ enum JSONValue: Equatable {
     /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, ... or
     /// `\u00XX`; every other character (slashes, non-ASCII) written as is. Runs that need
     /// no escaping are copied in bulk, so long outputs cost linear time.
-    private static func writeString(_ s: String, to out: inout [UInt8]) {
+    static func writeString(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { utf8 in
             out.append(UInt8(ascii: "\""))
@@ -118,5 +119,24 @@ extension Array where Element == UInt8 {
 
     mutating func appendSpaces(_ count: Int) {
         for _ in 0..<count { append(UInt8(ascii: " ")) }
+    }
+
+    /// Appends `n` in decimal, as `String(n)` would write it.
+    mutating func appendDecimal(_ n: Int) {
+        if n < 0 { append(UInt8(ascii: "-")) }
+        var digits = 1
+        var probe = n.magnitude
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var rest = n.magnitude
+        var i = count - 1
+        while rest > 0 {
+            self[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            i -= 1
+        }
     }
 }

@@ -36,6 +36,25 @@ struct ExecutionPiecesTests {
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = Array(String(repeating: "a", count: 1000).utf8)
         #expect(SHA256.hex(long) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(SHA256.hex(utf8: "abc") == SHA256.hex(Array("abc".utf8)))
+    }
+
+    /// Inputs around the padding boundaries (the tail takes one block up to 55 bytes, two
+    /// from 56); digests from Python's hashlib.
+    @Test("SHA-256 at the padding boundaries", arguments: [
+        (55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"),
+        (56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"),
+        (57, "35df609437dcfea3279283ab79fd554e2bf78f8f7ae2de532d8ee300b09e8f73"),
+        (63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"),
+        (64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"),
+        (65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"),
+        (119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"),
+        (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
+        (128, "d2742f1f4ac6bb7ca2b239ee18402ba8b3f9f8e652d2a72973c2b9ba11c08cf6"),
+    ])
+    func sha256Padding(length: Int, digest: String) {
+        let input = (0..<length).map { UInt8(($0 * 7 + 3) % 256) }
+        #expect(SHA256.hex(input) == digest)
     }
 
     @Test("capture keeps at most the limit, counts the rest, and notes it")

@@ -14,13 +14,15 @@ struct WorkspacePathTests {
     @Test("relative paths are normalised", arguments: [
         ("a.py", "a.py"), ("./a.py", "a.py"), ("sub/dir/a.py", "sub/dir/a.py"),
         ("sub/../a.py", "a.py"), ("sub//a.py", "sub/a.py"),
+        ("sub/", "sub"), ("a/./b", "a/b"), ("a/b/..", "a"), (".hidden/x..y", ".hidden/x..y"),
+        ("...", "..."), ("a/.../b", "a/.../b"), ("x/.", "x"),
     ])
     func normalises(input: String, expected: String) throws {
         #expect(try WorkspacePath.normalized(input) == expected)
     }
 
     @Test("escapes are refused with the ancestor's message", arguments: [
-        "../x", "/abs/x.py", "a/../../x", "..", ".", "", "a\nb", "a\0b", "/",
+        "../x", "/abs/x.py", "a/../../x", "..", ".", "", "a\nb", "a\0b", "/", "./..", "a/../..", "./",
     ])
     func refusesEscapes(input: String) {
         #expect(throws: ExecutionError.self) { try WorkspacePath.normalized(input) }

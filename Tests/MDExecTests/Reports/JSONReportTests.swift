@@ -135,4 +135,44 @@ struct JSONReportTests {
         let many = String(decoding: JSONReport.renderPlans([("a.md", []), ("b.md", blocks)]), as: UTF8.self)
         #expect(many.hasPrefix("[\n  {\n    \"document\": \"a.md\",\n    \"blocks\": []\n  },\n"))
     }
+
+    @Test("a long plan is written in pieces that join to one valid JSON text, in order")
+    func longPlanInPieces() throws {
+        var generator = SeededGenerator(seed: 0x504C_414E)
+        let odd = ["plain", "quote \" and \\ backslash", "tab\tnewline\n", "ctl \u{1}\u{1F}", "ünïcödé ✓", ""]
+        let blocks = (0..<30_000).map { i in
+            PlannedBlock(
+                index: i, line: i * 3 + 1, language: i % 7 == 0 ? nil : "sh",
+                filename: i % 5 == 0 ? nil : odd.randomElement(using: &generator)! + "\(i).sh",
+                attributes: i % 11 == 0 ? [BlockAttribute(key: "timeout", value: "\(i)"), BlockAttribute(key: "timeout", value: "2")] : [],
+                runs: i % 3 == 0, reason: i % 3 == 0 ? nil : odd.randomElement(using: &generator)!)
+        }
+        var writer = PlanJSONWriter(inArray: false)
+        writer.beginDocument("big.md")
+        blocks.forEach { writer.add($0) }
+        writer.endDocument()
+        let pieces = writer.finish()
+        #expect(pieces.count > 1, "more than a megabyte comes in several pieces")
+        let joined = Array(pieces.joined())
+        #expect(joined == JSONReport.renderPlan(document: "big.md", blocks: blocks))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(joined)) as? [String: Any])
+        let listed = try #require(object["blocks"] as? [[String: Any]])
+        #expect(listed.count == blocks.count)
+        for i in [0, 1, 11, 14_999, 29_999] {
+            #expect(listed[i]["index"] as? Int == i)
+            #expect(listed[i]["line"] as? Int == blocks[i].line)
+            #expect(listed[i]["filename"] as? String == blocks[i].filename)
+            #expect(listed[i]["reason"] as? String == blocks[i].reason)
+            #expect(listed[i]["runs"] as? Bool == blocks[i].runs)
+        }
+        // A key given twice keeps its last value.
+        #expect((listed[11]["attributes"] as? [String: Any])?["timeout"] as? String == "2")
+    }
+
+    @Test("numbers are written as String(n) writes them", arguments: [0, 1, 9, 10, 99, 100, -1, -10, 1_234_567, Int.max, Int.min])
+    func decimal(n: Int) {
+        var out: [UInt8] = [UInt8(ascii: "x")]
+        out.appendDecimal(n)
+        #expect(out == [UInt8(ascii: "x")] + Array(String(n).utf8))
+    }
 }
