@@ -211,6 +211,44 @@ struct LocalPipelineTests {
         #expect(blocks[3]["reason"] as? String == "written to notes.txt")
     }
 
+    @Test("blocks --json on large documents (planned on a second thread) prints exactly the library's plan")
+    func largePlans() throws {
+        let scratch = try Scratch()
+        var first = "# Many blocks\n\n"
+        for i in 0..<5_000 {
+            switch i % 4 {
+            case 0: first += "```sh\necho \(i)\n```\n\n```output\n\(i)\n```\nexit code: 0\n\n"
+            case 1: first += "> ```python {timeout=\(i % 50 + 1)}\n> # filename: dir/f\(i).py\n> print(\(i))\n> ```\n\n"
+            case 2: first += "- item\n\n  ~~~text file=notes/\(i).txt\n  note \(i)\n  ~~~\n\n"
+            default: first += "```json\n{\"n\": \(i)}\n```\n\n    indented \(i)\n\n"
+            }
+        }
+        let a = try scratch.write("a.md", first)
+        let b = try scratch.write("b.md", "no blocks here\n")
+        let c = try scratch.write("c.md", "```sh skip\nx\n```\n")
+        let planner = BlockPlanner()
+        func expected(_ paths: [String]) throws -> [UInt8] {
+            let plans = try paths.map { path in
+                (document: path, blocks: planner.plan(try MarkdownDocument.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: path)))).blocks))
+            }
+            return plans.count == 1 ? JSONReport.renderPlan(document: plans[0].document, blocks: plans[0].blocks)
+                : JSONReport.renderPlans(plans)
+        }
+        let one = try CLI.run(["blocks", "--json", a])
+        #expect(one.status == 0)
+        #expect(one.stdoutBytes == (try expected([a])))
+        let three = try CLI.run(["blocks", "--json", a, b, c])
+        #expect(three.status == 0)
+        #expect(three.stdoutBytes == (try expected([a, b, c])))
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(one.stdoutBytes)) as? [String: Any])
+        #expect((plan["blocks"] as? [[String: Any]])?.count == 5_000)
+        // A bad document after a good one: exit 2, one line, and no partial plan.
+        let bad = try scratch.write("bad.md", "```sh timeout=never\nx\n```\n")
+        let failed = try CLI.run(["blocks", "--json", a, bad])
+        #expect(failed.status == 2 && failed.stdoutBytes.isEmpty)
+        #expect(failed.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test("SIGINT mid-block: exit 130, the partial report and JSON are written, blocks cancelled")
     func interrupt() throws {
         let scratch = try Scratch()

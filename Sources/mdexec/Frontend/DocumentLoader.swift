@@ -10,20 +10,57 @@ struct LoadedDocument: Sendable {
 /// Reads documents; everything wrong with one is a usage error (exit 2).
 enum DocumentLoader {
     static func load(_ path: String) throws(UsageError) -> LoadedDocument {
+        let source = try readSource(path)
+        do {
+            return LoadedDocument(path: path, document: try MarkdownDocument.parse(source))
+        } catch {
+            throw UsageError("\(path): \(error.description)")
+        }
+    }
+
+    /// The bytes of the document at `path`, read straight into one array.
+    static func readSource(_ path: String) throws(UsageError) -> [UInt8] {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno)).lowercased()
             throw UsageError("\(path): \(reason).")
         }
         guard (info.st_mode & S_IFMT) != S_IFDIR else { throw UsageError("\(path) is a directory, not a Markdown document.") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UsageError("\(path): cannot be read (permission denied?).")
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw UsageError("\(path): cannot be read (permission denied?).") }
+        defer { close(fd) }
+        // A regular file's size is known: one array of that size (plus one byte, to see the
+        // end). A pipe, a device or a file that grew is read on in chunks until it ends.
+        let expected = max(Int(info.st_size), 0) + 1
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let got = read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if got > 0 {
+                    count += got
+                } else if got == 0 || errno != EINTR {
+                    if got < 0 { failure = errno }
+                    return
+                }
+            }
         }
-        do {
-            return LoadedDocument(path: path, document: try MarkdownDocument.parse([UInt8](data)))
-        } catch {
-            throw UsageError("\(path): \(error.description)")
+        if failure == 0, bytes.count == expected {
+            var chunk = [UInt8](repeating: 0, count: 64 << 10)
+            while true {
+                let got = read(fd, &chunk, chunk.count)
+                if got > 0 {
+                    bytes.append(contentsOf: chunk[..<got])
+                } else if got == 0 || errno != EINTR {
+                    if got < 0 { failure = errno }
+                    break
+                }
+            }
         }
+        guard failure == 0 else {
+            throw UsageError("\(path): cannot be read (\(String(cString: strerror(failure)).lowercased())).")
+        }
+        return bytes
     }
 }
 

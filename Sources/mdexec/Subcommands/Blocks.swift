@@ -26,34 +26,44 @@ struct Blocks: AsyncParsableCommand {
             overrides[name] = interpreter
         }
         let planner = BlockPlanner(languages: LanguageTable(overrides: overrides))
-        var plans: [(document: String, blocks: [PlannedBlock])] = []
+        // Each block is planned and written as it is extracted (the JSON on a second thread):
+        // a huge document is listed without keeping its blocks. Nothing is printed until
+        // every document is read, so a bad one gives an error and no partial plan.
+        let writer = BackgroundPlanWriter(planner: planner, inArray: documents.count > 1)
+        var text = ""
         for path in documents {
-            do {
-                let loaded = try DocumentLoader.load(path)
-                plans.append((path, planner.plan(loaded.document.blocks)))
+            do throws(UsageError) {
+                let source = try DocumentLoader.readSource(path)
+                if json { writer.beginDocument(path) } else if documents.count > 1 { text += "\(path):\n" }
+                var listed = 0
+                do {
+                    try MarkdownDocument.forEachBlock(in: source) { block in
+                        listed += 1
+                        if json { writer.add(block) } else { text += Self.line(planner.plan(block)) }
+                    }
+                } catch {
+                    throw UsageError("\(path): \(error.description)")
+                }
+                if json { writer.endDocument() } else if listed == 0 { text += "  (no fenced code blocks)\n" }
             } catch {
+                _ = writer.finish()
                 StandardError.error(error.description)
                 throw ExitCode(ExitStatus.usage)
             }
         }
         if json {
-            let bytes = plans.count == 1 ? JSONReport.renderPlan(document: plans[0].document, blocks: plans[0].blocks)
-                : JSONReport.renderPlans(plans)
-            FileHandle.standardOutput.write(Data(bytes))
+            for piece in writer.finish() { FileHandle.standardOutput.write(Data(piece)) }
             return
         }
-        var text = ""
-        for plan in plans {
-            if plans.count > 1 { text += "\(plan.document):\n" }
-            for block in plan.blocks {
-                let verdict = block.runs ? "runs" : "no  "
-                text += "  \(block.index + 1)\tline \(block.line)\t\(block.language ?? "-")\t\(verdict)"
-                if let file = block.filename { text += "\t\(file)" }
-                if let reason = block.reason { text += "\t(\(reason))" }
-                text += "\n"
-            }
-            if plan.blocks.isEmpty { text += "  (no fenced code blocks)\n" }
-        }
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// One line of the plain listing.
+    static func line(_ block: PlannedBlock) -> String {
+        let verdict = block.runs ? "runs" : "no  "
+        var line = "  \(block.index + 1)\tline \(block.line)\t\(block.language ?? "-")\t\(verdict)"
+        if let file = block.filename { line += "\t\(file)" }
+        if let reason = block.reason { line += "\t(\(reason))" }
+        return line + "\n"
     }
 }
