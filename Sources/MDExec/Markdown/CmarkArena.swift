@@ -99,7 +99,7 @@ struct CmarkArena {
         }
         let total = capacity(ofClass: sizeClass) + headerSize
         if total > state.pointee.remaining {
-            guard let chunk = newChunk() else { return nil }
+            guard let chunk = newChunk(populated: state.pointee.lastChunk != nil) else { return nil }
             chunk.storeBytes(of: state.pointee.lastChunk, as: UnsafeMutableRawPointer?.self)
             state.pointee.lastChunk = chunk
             state.pointee.next = chunk + headerSize
@@ -153,14 +153,14 @@ struct CmarkArena {
         return moved
     }
 
-    /// Fresh zeroed memory for one chunk, its pages mapped in one go (`MAP_POPULATE`):
-    /// one system call instead of a thousand page faults, which on a large document cost
-    /// more than libcmark's own work on the memory.
-    private static func newChunk() -> UnsafeMutableRawPointer? {
+    /// Fresh zeroed memory for one chunk. From the second chunk on (a large document), its
+    /// pages are mapped in one go (`MAP_POPULATE`): one system call instead of a thousand
+    /// page faults, which cost more than libcmark's own work on the memory. A small
+    /// document's one chunk is mapped page by page, only as far as it is used.
+    private static func newChunk(populated: Bool) -> UnsafeMutableRawPointer? {
+        var flags = MAP_PRIVATE | MAP_ANONYMOUS
         #if os(Linux)
-        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE | MAP_ANONYMOUS
+        if populated { flags |= MAP_POPULATE }
         #endif
         guard let chunk = mmap(nil, chunkSize, PROT_READ | PROT_WRITE, flags, -1, 0),
               chunk != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
