@@ -55,9 +55,27 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test support shared by the test targets and the fuzzer: seeded randomness, the
+        // report invariants, the mutation corpus.
+        .target(
+            name: "MDExecTestSupport",
+            dependencies: ["MDExec"],
+            path: "Tests/MDExecTestSupport"
+        ),
+        // The libFuzzer target (scripts/fuzz.sh); a replayer of its inputs when built plainly.
+        .systemLibrary(
+            name: "CLibFuzzer",
+            path: "Tests/ReportFuzzer/CLibFuzzer"
+        ),
+        .executableTarget(
+            name: "mdexec-report-fuzzer",
+            dependencies: ["MDExecTestSupport", "CLibFuzzer"],
+            path: "Tests/ReportFuzzer",
+            exclude: ["corpus", "CLibFuzzer"]
+        ),
         .testTarget(
             name: "MDExecTests",
-            dependencies: ["MDExec"],
+            dependencies: ["MDExec", "MDExecTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -67,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MDExec", "DockerEngine", "mdexec"]
+            dependencies: ["MDExec", "MDExecTestSupport", "DockerEngine", "mdexec"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -21,6 +21,10 @@ if [ "$engine" != ok ]; then
 fi
 
 swift build --build-tests "$@"
+# libFuzzer over extraction and report writing, for a bounded time (CI, or when asked).
+if [ "${CI:-}" = "true" ] || [ -n "${MDEXEC_FUZZ_SECONDS:-}" ]; then
+  scripts/fuzz.sh "${MDEXEC_FUZZ_SECONDS:-60}"
+fi
 # Serially: the engine tests start containers, floods and fork bombs that would starve
 # each other on a small machine.
 swift test --skip-build --no-parallel "$@" 2>&1 | tee /tmp/mdexec-test.log

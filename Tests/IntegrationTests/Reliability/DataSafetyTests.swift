@@ -1,6 +1,7 @@
 import DockerEngine
 import Foundation
 import MDExec
+import MDExecTestSupport
 import Testing
 
 extension ReliabilityTests {

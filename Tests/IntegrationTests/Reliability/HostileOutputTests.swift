@@ -1,5 +1,6 @@
 import Foundation
 import MDExec
+import MDExecTestSupport
 import Testing
 
 extension ReliabilityTests {

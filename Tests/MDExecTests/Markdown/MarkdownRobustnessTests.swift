@@ -1,5 +1,6 @@
 import Testing
 @testable import MDExec
+import MDExecTestSupport
 
 @Suite("MarkdownDocument: any bytes parse without crashing")
 struct MarkdownRobustnessTests {

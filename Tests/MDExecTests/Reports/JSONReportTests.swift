@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import MDExec
+import MDExecTestSupport
 
 @Suite("JSONReport")
 struct JSONReportTests {

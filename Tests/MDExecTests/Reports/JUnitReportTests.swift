@@ -6,6 +6,7 @@ import Testing
 #endif
 
 @testable import MDExec
+import MDExecTestSupport
 
 @Suite("JUnitReport")
 struct JUnitReportTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import MDExec
+import MDExecTestSupport
 
 /// Report invariants over a few hundred generated documents and outputs each. A failure
 /// names the seed; `ReportCase(seed:)` rebuilds that case.

@@ -1,4 +1,5 @@
 @testable import MDExec
+import MDExecTestSupport
 
 /// Random Markdown documents with fenced blocks at the top level, in block quotes and in
 /// lists (also nested), with and without recorded results, an unclosed last fence, LF or

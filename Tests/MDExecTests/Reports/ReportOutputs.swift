@@ -1,3 +1,5 @@
+import MDExecTestSupport
+
 /// Random block outputs that try to break the report: fence-like runs of backticks and
 /// tildes of every length, Markdown that means something outside a code block, control
 /// characters, escape sequences (complete and cut short), line endings of every kind.

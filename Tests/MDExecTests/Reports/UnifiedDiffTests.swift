@@ -1,6 +1,7 @@
 import Testing
 
 @testable import MDExec
+import MDExecTestSupport
 
 @Suite("UnifiedDiff")
 struct UnifiedDiffTests {
