@@ -80,19 +80,25 @@ public final class DockerExecutor: CodeExecutor {
         }
         let spec = ContainerBlueprint.spec(
             for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir, session: session)
+        // The create runs to its answer even when the run is cancelled (it has a deadline):
+        // the engine goes on creating a container whose request was dropped, so only the
+        // answer says for sure which container there is to remove.
+        let (client, name) = (self.client, configuration.containerName)
+        let created = await Task { try await client.createContainer(name: name, spec: spec) }.result
         let id: String
         do {
-            id = try await engine("create the container") {
-                try await self.client.createContainer(name: self.configuration.containerName, spec: spec)
-            }
+            id = try await engine("create the container") { try created.get() }
         } catch {
-            // The engine may have made it before the call failed or was cancelled.
+            // The engine may have made it before the call failed.
             await Self.uncancelled { await self.removeSessionContainers() }
             throw error
         }
         state.withLock { $0.containerID = id }
         logger.debug("created container \(id.prefix(12)) from \(configuration.image)")
         do {
+            if Task.isCancelled {
+                try await engine("create the container") { throw CancellationError() }
+            }
             try await engine("start the container") { try await self.client.startContainer(id) }
             try await startSession()
             try await setUpFunctions()
