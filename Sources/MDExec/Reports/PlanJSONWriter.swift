@@ -54,11 +54,7 @@ public struct PlanJSONWriter {
         optionalString(block.filename)
         out.appendLiteral(",\n")
         key("attributes", indent)
-        if block.attributes.isEmpty {
-            out.appendLiteral("{}")
-        } else {
-            JSONReport.attributesValue(block.attributes).write(to: &out, indent: indent + 2)
-        }
+        JSONReport.attributesValue(block.attributes).write(to: &out, indent: indent + 2)
         out.appendLiteral(",\n")
         key("runs", indent)
         out.appendLiteral(block.runs ? "true,\n" : "false,\n")

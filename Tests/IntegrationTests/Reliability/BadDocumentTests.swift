@@ -21,7 +21,7 @@ extension ReliabilityTests {
             let outcome = try await Rel.run(
                 ["run", "--executor", "local", "--quiet", "-o", report, "--json", json] + extra + [document],
                 in: scratch.path, inputs: [document], limit: limit, sourceLocation: sourceLocation)
-            #expect(outcome.isOrderlyExit, "no crash: status \(outcome.status), stderr: \(Rel.short(outcome.stderr))", sourceLocation: sourceLocation)
+            #expect(outcome.isOrderlyExit, "no crash: status \(outcome.status), stderr: \(ReportInvariants.short(outcome.stderr))", sourceLocation: sourceLocation)
             let original = try #require(Rel.bytes(document), sourceLocation: sourceLocation)
             let written = try #require(Rel.bytes(report), "the report was written", sourceLocation: sourceLocation)
             let results = try Rel.results(json, sourceLocation: sourceLocation)
@@ -190,7 +190,7 @@ extension ReliabilityTests {
             text += "~~~python\nprint('last')\n~~~\n"
             let path = try scratch.write("huge.md", text)
             let (run, report, results) = try await runLocally(path, in: scratch, limit: 180)
-            #expect(run.status == 0, "\(Rel.short(run.stderr))")
+            #expect(run.status == 0, "\(ReportInvariants.short(run.stderr))")
             #expect(results.blocks.map(\.status) == [.passed, .passed])
             #expect(results.blocks.map(\.stdout) == ["first\n", "last\n"])
             #expect(report.count > text.utf8.count)

@@ -46,7 +46,7 @@ extension ReliabilityTests {
                 Rel.dockerRun(name, ["--max-output", "1m", "-o", report, "--json", json, doc]),
                 in: scratch.path, inputs: [doc], limit: 240)
             await RelContainers.expectGone(name)
-            #expect(outcome.status == 0, "\(Rel.short(outcome.stderr))")
+            #expect(outcome.status == 0, "\(ReportInvariants.short(outcome.stderr))")
             let results = try Rel.results(json)
             try #require(results.blocks.count == 4)
             let (lines, line, noNewline, next) = (results.blocks[0], results.blocks[1], results.blocks[2], results.blocks[3])
@@ -58,7 +58,7 @@ extension ReliabilityTests {
                 #expect(block.stdout.utf8.count <= Self.mebibyte)
                 #expect(
                     block.output.contains("[mdexec: output truncated: \(size - Self.mebibyte) more bytes dropped"),
-                    "a truncation note with the exact count: \(Rel.short(String(block.output.suffix(200))))")
+                    "a truncation note with the exact count: \(ReportInvariants.short(String(block.output.suffix(200))))")
             }
             #expect(noNewline.status == .passed && noNewline.output == "no newline at all")
             #expect(next.status == .passed && next.stdout == "next-block-ran\n", "the block after the floods ran")
@@ -136,7 +136,7 @@ extension ReliabilityTests {
             let outcome = try await Rel.run(
                 Rel.dockerRun(name, ["-o", report, "--json", json, doc]), in: scratch.path, inputs: [doc])
             await RelContainers.expectGone(name)
-            #expect(outcome.status == 0, "\(Rel.short(outcome.stderr))")
+            #expect(outcome.status == 0, "\(ReportInvariants.short(outcome.stderr))")
             let results = try Rel.results(json)
             #expect(results.blocks.map(\.status) == [.passed, .passed, .passed, .passed])
             let original = try #require(Rel.bytes(doc))
@@ -168,7 +168,7 @@ extension ReliabilityTests {
                 ["check", "--image", Rel.image, "--quiet", "--container-name", checkName, report],
                 in: scratch.path, inputs: [report])
             await RelContainers.expectGone(checkName)
-            #expect(check.status == 0, "check on a fresh report passes: \(Rel.short(check.stderr, 2000))")
+            #expect(check.status == 0, "check on a fresh report passes: \(ReportInvariants.short(check.stderr, 2000))")
         }
     }
 }

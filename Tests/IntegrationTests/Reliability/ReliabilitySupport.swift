@@ -227,10 +227,6 @@ enum Rel {
     static func isRoot() -> Bool { geteuid() == 0 }
 
     static func validUTF8(_ bytes: [UInt8]) -> Bool { String(validating: bytes, as: UTF8.self) != nil }
-
-    static func short(_ text: String, _ limit: Int = 600) -> String {
-        ReportInvariants.short(text, limit)
-    }
 }
 
 // MARK: - Containers
