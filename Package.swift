@@ -33,7 +33,10 @@ let package = Package(
         ),
         .target(
             name: "DockerEngine",
-            dependencies: ["CCurl", "CCurlShims"]
+            dependencies: [
+                "CCurl", "CCurlShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "MDExec",
@@ -80,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DockerEngineTests",
-            dependencies: ["DockerEngine"],
+            dependencies: ["DockerEngine", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

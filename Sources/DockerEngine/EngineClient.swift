@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A client for the Docker Engine API over libcurl.
 ///
@@ -12,14 +13,23 @@ public final class EngineClient: Sendable {
     public let host: DockerHost
     /// The deadline for each ordinary call.
     public let requestTimeout: Duration
+    /// Receives one debug line per engine call (method, path, status, time).
+    let logger: Logger
     let transport: EngineTransport
-    private let negotiation = Locked<Task<APIVersion, any Error>?>(nil)
+    private let negotiation = Locked<Task<Negotiated, any Error>?>(nil)
+
+    /// What `GET /version` said, and the API version chosen with it.
+    private struct Negotiated: Sendable {
+        var engine: EngineVersion
+        var api: APIVersion
+    }
 
     /// Creates a client; nothing is sent until the first call.
     public init(host: DockerHost, requestTimeout: Duration = .seconds(30),
-                connectTimeout: Duration = .seconds(5)) {
+                connectTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "mdexec.engine")) {
         self.host = host
         self.requestTimeout = requestTimeout
+        self.logger = logger
         transport = EngineTransport(host: host, connectTimeout: min(connectTimeout, requestTimeout))
     }
 
@@ -32,9 +42,23 @@ public final class EngineClient: Sendable {
     /// The API version used for every call: `min(1.41, engine maximum)`, negotiated once with
     /// `GET /version`. A failed negotiation is retried by the next call.
     public func apiVersion() async throws -> APIVersion {
+        try await negotiated().api
+    }
+
+    /// The engine's identity and versions, asked once (with the API version's negotiation).
+    public func engineVersion() async throws -> EngineVersion {
+        try await negotiated().engine
+    }
+
+    private func negotiated() async throws -> Negotiated {
         let task = negotiation.withLock { current in
             if let current { return current }
-            let made = Task { [self] in try APIVersion.negotiate(with: try await version(), host: host) }
+            let made = Task { [self] in
+                let engine = try await version()
+                let api = try APIVersion.negotiate(with: engine, host: host)
+                logger.debug("engine: \(engine.displayName), API \(api) (engine maximum \(engine.apiVersion))")
+                return Negotiated(engine: engine, api: api)
+            }
             current = made
             return made
         }
@@ -80,7 +104,20 @@ public final class EngineClient: Sendable {
         }
         let request = EngineRequest(method, path, query: query, body: body, contentType: contentType,
                                     timeout: timeout, endpoint: endpoint ?? Self.endpoint(method, path, query))
-        return try await transport.send(request, sink: sink)
+        let started = ContinuousClock.now
+        do {
+            let response = try await transport.send(request, sink: sink)
+            logCall(request.endpoint, "\(response.status)", since: started)
+            return response
+        } catch {
+            logCall(request.endpoint, "failed (\(error))", since: started)
+            throw error
+        }
+    }
+
+    /// One debug line per engine call: `engine: POST /containers/create -> 201 (12 ms)`.
+    func logCall(_ endpoint: String, _ outcome: String, since started: ContinuousClock.Instant) {
+        logger.debug("engine: \(endpoint) -> \(outcome) (\((ContinuousClock.now - started).milliseconds) ms)")
     }
 
     /// Throws the engine's error unless the status is 2xx or listed in `accepting`.

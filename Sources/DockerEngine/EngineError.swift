@@ -1,6 +1,6 @@
 import Foundation
 
-/// Everything that can go wrong talking to the Docker engine; each message is a sentence a user can act on.
+/// Everything that can go wrong talking to an engine (Docker, Podman); each message is a sentence a user can act on.
 public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `DOCKER_HOST` (or another host string) could not be understood.
     case invalidHost(String, reason: String)
@@ -34,28 +34,27 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Cannot reach the Docker engine at \(host): \(reason). Is dockerd running? "
                 + "Set DOCKER_HOST to use another engine."
         case .unsupportedAPIVersion(let host, let dMin, let dMax, let cMin, let cMax):
-            return "The Docker engine at \(host) speaks API versions \(dMin) to \(dMax), "
+            return "The engine at \(host) speaks API versions \(dMin) to \(dMax), "
                 + "but this client speaks \(cMin) to \(cMax). Use an engine that supports API \(cMax)."
         case .api(let status, let message, let endpoint):
-            return "The Docker engine failed \(endpoint) (HTTP \(status)): \(Self.sentence(message))"
-                + Self.hint(for: message)
+            return "The engine failed \(endpoint) (HTTP \(status)): \(Self.sentence(message))"
         case .notFound(let message, let endpoint):
-            return "The Docker engine found nothing for \(endpoint): \(Self.sentence(message))"
+            return "The engine found nothing for \(endpoint): \(Self.sentence(message))"
         case .timeout(let endpoint, let after):
-            return "The Docker engine did not answer \(endpoint) within \(Self.seconds(after)). "
+            return "The engine did not answer \(endpoint) within \(Self.seconds(after)). "
                 + "The engine may be overloaded or hung."
         case .malformedResponse(let endpoint, let reason):
-            return "The Docker engine sent an answer to \(endpoint) that could not be understood: "
+            return "The engine sent an answer to \(endpoint) that could not be understood: "
                 + "\(Self.sentence(reason))"
         case .streamError(let endpoint, let message):
-            return "The Docker engine reported an error during \(endpoint): \(Self.sentence(message))"
+            return "The engine reported an error during \(endpoint): \(Self.sentence(message))"
         case .pullFailed(let image, let message):
             return "Cannot pull image \(image): \(Self.sentence(message)) "
                 + "Check the image name, or build or load the image locally."
         case .transport(let endpoint, let reason):
-            return "The connection to the Docker engine failed during \(endpoint): \(Self.sentence(reason))"
+            return "The connection to the engine failed during \(endpoint): \(Self.sentence(reason))"
         case .connectionClosed(let endpoint):
-            return "The connection to the Docker engine for \(endpoint) is already closed."
+            return "The connection to the engine for \(endpoint) is already closed."
         }
     }
 
@@ -72,14 +71,6 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let last = trimmed.last else { return "(no message)." }
         return ".!?".contains(last) ? trimmed : trimmed + "."
-    }
-
-    private static func hint(for message: String) -> String {
-        if message.contains("could not select device driver") {
-            return " GPUs were requested but the engine has no GPU runtime: install the NVIDIA "
-                + "Container Toolkit on the engine host, or do not request GPUs."
-        }
-        return ""
     }
 
     private static func seconds(_ duration: Duration) -> String {

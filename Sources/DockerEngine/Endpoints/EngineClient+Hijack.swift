@@ -15,7 +15,28 @@ extension EngineClient {
         let connectTimeout = transport.connectTimeout
         let deadline = ContinuousClock.now + requestTimeout
         let timeout = requestTimeout
-        let (connection, leftover) = try await withCheckedThrowingContinuation {
+        let started = ContinuousClock.now
+        let attached: (RawConnection, [UInt8])
+        do {
+            attached = try await upgrade(
+                request, host: host, connectTimeout: connectTimeout, deadline: deadline, timeout: timeout,
+                endpoint: endpoint)
+            logCall(endpoint, "101 (attached)", since: started)
+        } catch {
+            logCall(endpoint, "failed (\(error))", since: started)
+            throw error
+        }
+        let (connection, leftover) = attached
+        return HijackedExec(id: id, connection: connection, tty: tty, initialBytes: leftover, endpoint: endpoint)
+    }
+
+    /// Connects, sends the start request and reads the engine's upgrade answer, off the
+    /// concurrency pool (the socket calls block).
+    private func upgrade(
+        _ request: [UInt8], host: DockerHost, connectTimeout: Duration, deadline: ContinuousClock.Instant,
+        timeout: Duration, endpoint: String
+    ) async throws -> (RawConnection, [UInt8]) {
+        try await withCheckedThrowingContinuation {
             (continuation: CheckedContinuation<(RawConnection, [UInt8]), any Error>) in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
@@ -32,7 +53,6 @@ extension EngineClient {
                 })
             }
         }
-        return HijackedExec(id: id, connection: connection, tty: tty, initialBytes: leftover, endpoint: endpoint)
     }
 
     static func hijackRequest(path: String, hostHeader: String, body: [UInt8]) -> [UInt8] {

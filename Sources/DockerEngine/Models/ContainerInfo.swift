@@ -6,14 +6,18 @@ public struct ContainerInfo: Sendable, Hashable, Decodable {
     public var state: ContainerState
     public var image: String?
     public var labels: [String: String]
+    /// The device requests the engine kept (`HostConfig.DeviceRequests`): an engine that
+    /// does not support them drops them at create, and this is empty.
+    public var deviceRequests: [DeviceRequest]
 
     public init(id: String, name: String, state: ContainerState, image: String? = nil,
-                labels: [String: String] = [:]) {
+                labels: [String: String] = [:], deviceRequests: [DeviceRequest] = []) {
         self.id = id
         self.name = name
         self.state = state
         self.image = image
         self.labels = labels
+        self.deviceRequests = deviceRequests
     }
 
     private struct Config: Decodable {
@@ -21,8 +25,14 @@ public struct ContainerInfo: Sendable, Hashable, Decodable {
         enum CodingKeys: String, CodingKey { case labels = "Labels" }
     }
 
+    private struct GrantedHostConfig: Decodable {
+        var deviceRequests: [DeviceRequest]?
+        enum CodingKeys: String, CodingKey { case deviceRequests = "DeviceRequests" }
+    }
+
     enum CodingKeys: String, CodingKey {
         case id = "Id", name = "Name", state = "State", image = "Image", config = "Config"
+        case hostConfig = "HostConfig"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,6 +43,7 @@ public struct ContainerInfo: Sendable, Hashable, Decodable {
         state = try c.decode(ContainerState.self, forKey: .state)
         image = try c.decodeIfPresent(String.self, forKey: .image)
         labels = (try c.decodeIfPresent(Config.self, forKey: .config))?.labels ?? [:]
+        deviceRequests = (try? c.decodeIfPresent(GrantedHostConfig.self, forKey: .hostConfig))?.deviceRequests ?? []
     }
 }
 

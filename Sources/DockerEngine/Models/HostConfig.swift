@@ -17,6 +17,9 @@ public struct HostConfig: Sendable, Hashable, Codable {
     /// `name:ip` entries added to `/etc/hosts`.
     public var extraHosts: [String]?
     public var deviceRequests: [DeviceRequest]?
+    /// Host devices by path, or CDI device names (`nvidia.com/gpu=all`) where the engine
+    /// resolves them (Podman).
+    public var devices: [DeviceMapping]?
     /// Run an init process (tini) as PID 1 so signals and zombies are handled.
     public var initProcess: Bool?
     /// Container path to mount options, e.g. `["/tmp": "rw,size=64m"]`.
@@ -27,7 +30,7 @@ public struct HostConfig: Sendable, Hashable, Codable {
     public init(binds: [String]? = nil, autoRemove: Bool? = nil, networkMode: String? = nil,
                 memory: Int64? = nil, memorySwap: Int64? = nil, nanoCpus: Int64? = nil,
                 pidsLimit: Int64? = nil, readonlyRootfs: Bool? = nil, extraHosts: [String]? = nil,
-                deviceRequests: [DeviceRequest]? = nil, initProcess: Bool? = nil,
+                deviceRequests: [DeviceRequest]? = nil, devices: [DeviceMapping]? = nil, initProcess: Bool? = nil,
                 tmpfs: [String: String]? = nil, capDrop: [String]? = nil, securityOpt: [String]? = nil) {
         self.binds = binds
         self.autoRemove = autoRemove
@@ -39,6 +42,7 @@ public struct HostConfig: Sendable, Hashable, Codable {
         self.readonlyRootfs = readonlyRootfs
         self.extraHosts = extraHosts
         self.deviceRequests = deviceRequests
+        self.devices = devices
         self.initProcess = initProcess
         self.tmpfs = tmpfs
         self.capDrop = capDrop
@@ -49,7 +53,7 @@ public struct HostConfig: Sendable, Hashable, Codable {
         case binds = "Binds", autoRemove = "AutoRemove", networkMode = "NetworkMode"
         case memory = "Memory", memorySwap = "MemorySwap", nanoCpus = "NanoCpus"
         case pidsLimit = "PidsLimit", readonlyRootfs = "ReadonlyRootfs", extraHosts = "ExtraHosts"
-        case deviceRequests = "DeviceRequests", initProcess = "Init", tmpfs = "Tmpfs"
+        case deviceRequests = "DeviceRequests", devices = "Devices", initProcess = "Init", tmpfs = "Tmpfs"
         case capDrop = "CapDrop", securityOpt = "SecurityOpt"
     }
 }
@@ -78,5 +82,22 @@ public struct DeviceRequest: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case driver = "Driver", count = "Count", deviceIDs = "DeviceIDs"
         case capabilities = "Capabilities", options = "Options"
+    }
+}
+
+/// One entry of `Devices`: a host device (or a CDI device name) given to the container.
+public struct DeviceMapping: Sendable, Hashable, Codable {
+    public var pathOnHost: String
+    public var pathInContainer: String
+    public var cgroupPermissions: String
+
+    public init(pathOnHost: String, pathInContainer: String = "", cgroupPermissions: String = "rwm") {
+        self.pathOnHost = pathOnHost
+        self.pathInContainer = pathInContainer
+        self.cgroupPermissions = cgroupPermissions
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pathOnHost = "PathOnHost", pathInContainer = "PathInContainer", cgroupPermissions = "CgroupPermissions"
     }
 }

@@ -19,7 +19,7 @@ enum EngineGate {
     /// A client for the real engine, or the test is failed (CI) / skipped (elsewhere).
     static func client(sourceLocation: SourceLocation = #_sourceLocation) async throws -> EngineClient {
         if let problem = await probe.value {
-            let message = "The Docker engine is unreachable, so this engine test cannot run: \(problem)"
+            let message = "The engine is unreachable, so this engine test cannot run: \(problem)"
             if ProcessInfo.processInfo.environment["CI"] == "true" {
                 Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
                 throw EngineUnavailable(description: message)
@@ -36,7 +36,7 @@ enum EngineGate {
     }
 
     /// The local test image.
-    static let image = "mdexec-test:bookworm"
+    static let image = ProcessInfo.processInfo.environment["MDEXEC_TEST_IMAGE"] ?? "mdexec-test:bookworm"
     /// Labels on every container the tests make, so leftovers can be found.
     static let labels = ["mdexec": "1", "mdexec.test": "engine"]
 }
