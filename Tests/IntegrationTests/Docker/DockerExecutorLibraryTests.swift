@@ -1,6 +1,7 @@
 import DockerEngine
 import Foundation
 import MDExec
+import Synchronization
 import Testing
 
 extension DockerTests {
@@ -105,6 +106,49 @@ extension DockerTests {
             #expect(result.output.hasPrefix("going\n"))
             #expect(elapsed < .seconds(6), "took \(elapsed)")
             try await Leftovers.expectNone()
+        }
+
+        /// The ancestor's promise on every engine: cancelling the task kills what the block
+        /// started, in the container (an exec that kills the block's process group), and the
+        /// executor goes on.
+        @Test("cancelling execute kills the block's process tree in the container, within 2 s", .timeLimit(.minutes(2)))
+        func cancelKillsProcessTree() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let (executor, runner) = try Self.make(scratch.path)
+            let client = try EngineGate.client()
+            try await Self.session(runner) {
+                let id = try #require(executor.containerID)
+                let sleepers = { () async throws -> [String] in
+                    var lines: [String] = []
+                    let ps = ExecSpec(cmd: ["ps", "-eo", "args"])
+                    let collected = Mutex("")
+                    _ = try await client.runExec(containerID: id, spec: ps) { _, bytes in
+                        collected.withLock { $0 += String(decoding: bytes, as: UTF8.self) }
+                    }
+                    lines = collected.withLock { $0 }.split(separator: "\n").map(String.init)
+                    return lines.filter { $0 == "sleep 1231" || $0 == "sleep 1232" }
+                }
+                let execution = Task {
+                    try await runner.execute([
+                        CodeSubmission(language: "sh", code: "sleep 1231 &\nsleep 1232\necho never"),
+                    ])
+                }
+                var running: [String] = []
+                for _ in 0..<100 where running.count < 2 {
+                    try await Task.sleep(for: .milliseconds(100))
+                    running = try await sleepers()
+                }
+                #expect(running.sorted() == ["sleep 1231", "sleep 1232"], "both processes of the block ran")
+                let cancelledAt = ContinuousClock.now
+                execution.cancel()
+                let result = try await execution.value
+                #expect(ContinuousClock.now - cancelledAt < .seconds(2), "took \(ContinuousClock.now - cancelledAt)")
+                #expect(!result.output.contains("never"))
+                #expect(try await sleepers() == [], "the block's process tree is gone, its background process too")
+                let after = try await runner.execute([CodeSubmission(language: "sh", code: "echo still here")])
+                #expect(after.exitCode == 0 && after.output == "still here\n", "the container and its runner go on")
+            }
         }
 
         @Test("filename hints: outside the workspace refused, inside written with parents", .timeLimit(.minutes(2)))

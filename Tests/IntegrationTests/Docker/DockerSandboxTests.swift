@@ -139,15 +139,22 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("--gpus without a GPU runtime: exit 3 with a clear message", .timeLimit(.minutes(2)))
-        func gpusUnavailable() async throws {
+        /// Docker fails the start without the NVIDIA runtime; Podman gets CDI devices, which it
+        /// cannot resolve without their spec. Neither may run the blocks without the GPU.
+        @Test("--gpus without a GPU runtime: exit 3 naming the GPU and the engine, no block run", .timeLimit(.minutes(2)),
+              arguments: ["all", "2"])
+        func gpusUnavailable(gpus: String) async throws {
             guard try await EngineGate.ready() else { return }
+            let engine = try await EngineGate.client().engineVersion()
             let scratch = try Scratch()
             let doc = try scratch.write("g.md", "```sh\necho hi\n```\n")
-            let run = try DockerCLI.runDocument(["--gpus", "all", doc])
-            #expect(run.status == 3)
-            #expect(run.stderr.contains("--gpus"))
-            #expect(run.stderr.contains("NVIDIA"))
+            let json = scratch.path + "/g.json"
+            let run = try DockerCLI.runDocument(["--gpus", gpus, "--json", json, doc])
+            #expect(run.status == 3, "\(run.status): \(run.stderr)")
+            #expect(run.stderr.contains("GPU") && run.stderr.contains("--gpus"), "\(run.stderr)")
+            #expect(run.stderr.contains(engine.displayName), "names the engine (\(engine.displayName)): \(run.stderr)")
+            #expect(run.stderr.contains("NVIDIA"), "says what would provide the GPU: \(run.stderr)")
+            #expect(try Results.document(json).blocks.allSatisfy { $0.exitCode == nil }, "no block ran")
             try await Leftovers.expectNone()
         }
 

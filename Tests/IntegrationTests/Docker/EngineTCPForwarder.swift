@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Makes the local engine's Unix socket reachable as `tcp://127.0.0.1:PORT`, so the remote
+/// Makes the tested engine's Unix socket reachable as `tcp://127.0.0.1:PORT`, so the remote
 /// path of the executor (no bind mount: files uploaded into the container) runs against the
 /// real engine. Each accepted connection is copied both ways by two threads; upgraded
 /// (hijacked) connections work since bytes are copied as they come.
@@ -18,7 +18,7 @@ final class EngineTCPForwarder: @unchecked Sendable {
     /// `DOCKER_HOST` for the forwarded engine.
     var dockerHost: String { "tcp://127.0.0.1:\(port)" }
 
-    init(socketPath: String = "/var/run/docker.sock") throws {
+    init(socketPath: String = EngineGate.socketPath) throws {
         self.socketPath = socketPath
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }

@@ -174,6 +174,39 @@ extension ReliabilityTests {
             await RelContainers.expectGone(name, grace: 15)
         }
 
+        /// Podman refused the kill exec mdexec used to make (no stream attached), and the
+        /// block ran to its end. Whatever the reason an engine refuses the kill, the block
+        /// still ends at once (the container is killed instead) and the refusal is logged.
+        @Test("The engine refuses the exec that kills an interrupted block: the block still ends, the error is logged")
+        func killRefused() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let files = try Files(scratch)
+            let proxy = try RelUnixProxy()
+            defer { proxy.stop() }
+            proxy.refuseRequests(
+                containing: "kill -KILL", status: 500, message: "must provide at least one stream to attach to")
+            let name = RelContainers.name("proxy-kill")
+            let run = try Rel.start(
+                Rel.dockerRun(name, files.outputs + [files.doc]), in: scratch.path,
+                environment: ["DOCKER_HOST": proxy.dockerHost], inputs: [files.doc], limit: 90)
+            let started = await Rel.wait(upTo: 45) { FileManager.default.fileExists(atPath: files.flag) }
+            #expect(started, "the block started")
+            run.send(SIGINT)
+            let signalledAt = Date()
+            let outcome = await run.finish()
+            let delay = Date().timeIntervalSince(signalledAt)
+            #expect(outcome.status == 130 && !outcome.signalled, "\(outcome.status): \(outcome.stderr)")
+            #expect(delay < 5, "mdexec ended \(delay) s after the signal (the block sleeps 30 s)")
+            #expect(proxy.refusedCount >= 1, "the kill exec went through the proxy")
+            #expect(outcome.stderr.contains("Cannot kill the block's processes"), "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("must provide at least one stream to attach to"), "\(outcome.stderr)")
+            let results = try Rel.results(files.json)
+            #expect(results.blocks.map(\.status) == [.cancelled, .cancelled])
+            #expect(!results.blocks[0].output.contains("done"), "the block did not run to its end")
+            await RelContainers.expectGone(name, grace: 12)
+        }
+
         @Test("A truncated answer to container create: exit 3 at once, with a message")
         func truncatedAnswer() async throws {
             guard try await EngineGate.ready() else { return }

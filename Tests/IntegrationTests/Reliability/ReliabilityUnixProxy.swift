@@ -17,6 +17,7 @@ final class RelUnixProxy: @unchecked Sendable {
     private var connections: [Connection] = []
     private var stopped = false
     private var truncation: (marker: [UInt8], keep: Int)?
+    private var refusal: (marker: [UInt8], answer: [UInt8])?
     private var acceptThreadDone = false
 
     /// One client connection and its upstream connection.
@@ -27,6 +28,8 @@ final class RelUnixProxy: @unchecked Sendable {
         let lock = NSLock()
         var hijacked = false
         var truncateKeep: Int?
+        /// The canned answer that replaces the engine's to the request in flight.
+        var refusal: [UInt8]?
         private var pumps = 2
         private var isShutDown = false
 
@@ -64,7 +67,7 @@ final class RelUnixProxy: @unchecked Sendable {
     }
 
     /// Listens on a new socket under /tmp and forwards to `upstream`.
-    init(upstream: String = "/var/run/docker.sock") throws {
+    init(upstream: String = EngineGate.socketPath) throws {
         self.upstream = upstream
         path = "/tmp/mdexec-rel-proxy-\(UUID().uuidString.prefix(8).lowercased()).sock"
         unlink(path)
@@ -113,6 +116,20 @@ final class RelUnixProxy: @unchecked Sendable {
         lock.withLock { truncation = (Array(marker.utf8), keep) }
     }
 
+    /// From now on, a request containing `marker` still reaches the engine, but the client
+    /// gets `status` with the engine-style `{"message": ...}` instead of the engine's answer,
+    /// and the connection is closed: the engine "refuses" that call.
+    func refuseRequests(containing marker: String, status: Int, message: String) {
+        let body = #"{"message":"\#(message)"}"#
+        let answer = "HTTP/1.1 \(status) Refused\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
+        lock.withLock { refusal = (Array(marker.utf8), Array(answer.utf8)) }
+    }
+
+    /// How many requests were refused so far.
+    var refusedCount: Int { lock.withLock { refused } }
+    private var refused = 0
+
     // MARK: - Threads
 
     private func acceptLoop(_ fd: Int32) {
@@ -159,10 +176,13 @@ final class RelUnixProxy: @unchecked Sendable {
                 return
             }
             let chunk = buffer[0..<n]
-            let rule = lock.withLock { truncation }
+            let (rule, refusal) = lock.withLock { (truncation, self.refusal) }
+            let refusing = refusal.map { Self.contains(chunk, $0.marker) } ?? false
+            if refusing { lock.withLock { refused += 1 } }
             connection.lock.withLock {
                 if !connection.hijacked, Self.contains(chunk, Array("Upgrade: tcp".utf8)) { connection.hijacked = true }
                 if let rule, Self.contains(chunk, rule.marker) { connection.truncateKeep = rule.keep }
+                if refusing { connection.refusal = refusal?.answer }
             }
             let sent = buffer.withUnsafeBytes { Self.sendAll(connection.server, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             guard sent else {
@@ -183,7 +203,12 @@ final class RelUnixProxy: @unchecked Sendable {
                 if n == 0 { Glibc.shutdown(connection.client, Int32(SHUT_WR)) } else { connection.shutDownBoth() }
                 return
             }
-            let keep = connection.lock.withLock { connection.truncateKeep }
+            let (keep, refusal) = connection.lock.withLock { (connection.truncateKeep, connection.refusal) }
+            if let refusal {
+                _ = refusal.withUnsafeBytes { connection.sendToClient($0) }
+                connection.shutDownBoth()
+                return
+            }
             let count = keep.map { min($0, n) } ?? n
             let sent = buffer.withUnsafeBytes { connection.sendToClient(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             if keep != nil || !sent {

@@ -92,7 +92,8 @@ extension ReliabilityTests {
             let outcome = await run.finish()
             let delay = Date().timeIntervalSince(signalledAt)
             #expect(outcome.status == Self.expectedStatus(signal) && !outcome.signalled, "\(outcome.status): \(outcome.stderr)")
-            #expect(delay < 15, "ended \(delay) s after the signal")
+            // Docker and Podman alike: the block is killed in the container at once.
+            #expect(delay < 2, "ended \(delay) s after the signal")
             #expect(outcome.stderr.contains("interrupted"))
             let results = try Rel.results(json)
             #expect(results.blocks.map(\.status) == [.cancelled, .cancelled])

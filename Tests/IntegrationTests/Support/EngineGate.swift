@@ -14,6 +14,13 @@ enum EngineGate {
     /// The local test image (sh, coreutils, python3 as `python`, pip, procps).
     static let image = ProcessInfo.processInfo.environment["MDEXEC_TEST_IMAGE"] ?? "mdexec-test:bookworm"
 
+    /// The Unix socket of the engine under test (Docker's or Podman's), for the tests'
+    /// forwarders and proxies: `DOCKER_HOST`'s, else the local one.
+    static var socketPath: String {
+        let host = ProcessInfo.processInfo.environment["DOCKER_HOST"] ?? ""
+        return host.hasPrefix("unix://") ? String(host.dropFirst("unix://".count)) : "/var/run/docker.sock"
+    }
+
     /// The engine tests talk to: `DOCKER_HOST`, or the local socket.
     static var host: DockerHost {
         get throws { try DockerHost.fromEnvironment() }

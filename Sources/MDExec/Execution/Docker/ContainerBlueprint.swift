@@ -15,7 +15,11 @@ enum ContainerBlueprint {
     /// The label that names the executor a container belongs to.
     static let sessionLabel = "mdexec.session"
 
-    static func spec(for configuration: ExecutorConfiguration, hostDirectory: String?, session: String) -> ContainerSpec {
+    /// The create request. GPUs go as `DeviceRequests`, except on Podman, which drops those
+    /// and takes CDI device names (`nvidia.com/gpu=all`) instead.
+    static func spec(
+        for configuration: ExecutorConfiguration, hostDirectory: String?, session: String, engine: EngineKind = .docker
+    ) -> ContainerSpec {
         var binds: [String] = []
         if let hostDirectory { binds.append("\(hostDirectory):\(workspace):rw") }
         binds += configuration.extraVolumes.compactMap { VolumeMount($0)?.bind }
@@ -33,9 +37,13 @@ enum ContainerBlueprint {
             readonlyRootfs: configuration.readOnly ? true : nil,
             extraHosts: configuration.extraHosts.isEmpty
                 ? nil : configuration.extraHosts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" },
-            deviceRequests: configuration.deviceRequests.isEmpty ? nil : configuration.deviceRequests.map {
-                DockerEngine.DeviceRequest(driver: $0.driver, count: $0.count, deviceIDs: $0.deviceIDs, capabilities: $0.capabilities)
-            },
+            deviceRequests: configuration.deviceRequests.isEmpty || engine == .podman
+                ? nil
+                : configuration.deviceRequests.map {
+                    DockerEngine.DeviceRequest(
+                        driver: $0.driver, count: $0.count, deviceIDs: $0.deviceIDs, capabilities: $0.capabilities)
+                },
+            devices: engine == .podman ? cdiDevices(configuration.deviceRequests) : nil,
             tmpfs: configuration.readOnly ? ["/tmp": "rw,exec,mode=1777"] : nil)
         return ContainerSpec(
             image: configuration.image,
@@ -46,6 +54,16 @@ enum ContainerBlueprint {
             tty: false,
             volumes: hostDirectory == nil ? [workspace] : nil,
             hostConfig: hostConfig)
+    }
+
+    /// CDI names for GPU requests: `nvidia.com/gpu=all`, `=0` ... `=N-1` for a count, or the ids.
+    static func cdiDevices(_ requests: [DeviceRequest]) -> [DeviceMapping]? {
+        let names = requests.flatMap { request -> [String] in
+            if let ids = request.deviceIDs, !ids.isEmpty { return ids.map { "nvidia.com/gpu=\($0)" } }
+            guard let count = request.count, count >= 0 else { return ["nvidia.com/gpu=all"] }
+            return (0..<count).map { "nvidia.com/gpu=\($0)" }
+        }
+        return names.isEmpty ? nil : names.map { DeviceMapping(pathOnHost: $0) }
     }
 
     /// `mdexec=1`, and who made the container, so `mdexec gc` can tell ones in use.

@@ -32,16 +32,10 @@ extension DockerExecutor {
             cmd: ["sh"] + RunnerScript.arguments, attachStdin: true, workingDir: ContainerBlueprint.workspace)
         let execID = try await client.createExec(containerID: id, spec: spec)
         let connection = try await client.attachExec(execID)
-        let client = self.client
+        let (client, logger) = (self.client, self.logger)
         let session = RunnerSession(
             send: { bytes in try await connection.write(bytes) },
-            kill: { pid in
-                // The group, or the leader alone if it has not made its group yet.
-                let kill = ExecSpec(
-                    cmd: ["sh", "-c", "kill -KILL -- -\(pid) 2>/dev/null || kill -KILL \(pid)"],
-                    attachStdout: false, attachStderr: false)
-                _ = try? await client.runExec(containerID: id, spec: kill) { _, _ in }
-            })
+            kill: { pid in await Self.killProcessGroup(pid, containerID: id, client: client, logger: logger) })
         let reader = Task.detached {
             do {
                 for try await frame in connection.output {
@@ -58,6 +52,32 @@ extension DockerExecutor {
             state.reader = reader
         }
         logger.debug("session runner attached (exec \(execID.prefix(12)))")
+    }
+
+    /// Kills a block's process group (or its leader alone, if it has not made its group yet)
+    /// with an exec of its own. The exec attaches stdout and stderr and is read to its end:
+    /// every engine accepts that (Podman refuses an exec that attaches no stream), and its end
+    /// means the kill is done. When the engine refuses it, the container is killed, so the
+    /// block still ends; both failures are logged.
+    static func killProcessGroup(_ pid: Int32, containerID id: String, client: EngineClient, logger: Logger) async {
+        // `kill -KILL -PGID`: dash's kill takes no `--`.
+        let kill = ExecSpec(cmd: ["sh", "-c", "kill -KILL -\(pid) 2>/dev/null || kill -KILL \(pid) 2>/dev/null; true"])
+        do {
+            _ = try await client.runExec(containerID: id, spec: kill) { _, _ in }
+            return
+        } catch {
+            logger.error("Cannot kill the block's processes (group \(pid)) with an exec: \(error). Killing the container instead.")
+        }
+        await killContainer(id, client: client, logger: logger)
+    }
+
+    /// Kills the container (its last resort to end a block), logging a failure.
+    static func killContainer(_ id: String, client: EngineClient, logger: Logger) async {
+        do {
+            try await client.killContainer(id)
+        } catch {
+            logger.error("Cannot kill the container \(id.prefix(12)) either: \(error).")
+        }
     }
 
     /// Ends the runner: closes its input so it exits, and the connection.
@@ -84,10 +104,12 @@ extension DockerExecutor {
             do {
                 code = try await session.run(
                     file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
-            } catch let error as ExecutionError {
-                throw await explained(error, containerID: id)
             } catch {
-                throw ExecutionError(.infrastructure, "The container's runner failed: \(error)")
+                // Cancelled, and the runner went with the container (the kill's fallback).
+                guard !Task.isCancelled else { return ExecutionOutcome.classify(
+                    exitCode: 137, elapsed: ContinuousClock.now - started, timeoutSeconds: job.timeoutSeconds,
+                    cancelled: true) }
+                throw await explained(error, containerID: id)
             }
         } else {
             let command = ["timeout", "-k", "2", String(job.timeoutSeconds)] + job.command + [job.file]
@@ -169,8 +191,8 @@ extension DockerExecutor {
                     defer { group.cancelAll() }
                     return try await group.next() ?? nil
                 }
-            } onCancel: {
-                Task { try? await client.killContainer(id) }
+            } onCancel: { [logger] in
+                Task { await Self.killContainer(id, client: client, logger: logger) }
             }
             }
         } catch {
@@ -187,7 +209,10 @@ extension DockerExecutor {
     }
 
     /// An error of the runner, with what the engine says about the container.
-    private func explained(_ error: ExecutionError, containerID id: String) async -> ExecutionError {
+    private func explained(_ error: any Error, containerID id: String) async -> ExecutionError {
+        guard let error = error as? ExecutionError else {
+            return ExecutionError(.infrastructure, "The container's runner failed: \(error)")
+        }
         guard error.isInfrastructure else { return error }
         do {
             let info = try await client.inspectContainer(id)

@@ -30,6 +30,8 @@ public final class DockerExecutor: CodeExecutor {
         var reader: Task<Void, Never>?
         /// The container cgroup's count of OOM kills when last read.
         var oomKills = 0
+        /// What the engine said of itself.
+        var engine: EngineVersion?
     }
 
     /// - Parameters:
@@ -49,7 +51,7 @@ public final class DockerExecutor: CodeExecutor {
         } catch {
             throw ExecutionError(.infrastructure, "\(error)")
         }
-        self.client = EngineClient(host: engineHost)
+        self.client = EngineClient(host: engineHost, logger: logger)
         // Last: nothing after this may fail and leave a temporary directory behind.
         self.workDirectory = try WorkDirectory(configuration.workDir)
         self.usesRunner = useRunner
@@ -71,6 +73,8 @@ public final class DockerExecutor: CodeExecutor {
     public func start() async throws(ExecutionError) {
         guard containerID == nil else { return }
         _ = try await engine("reach the engine") { try await self.client.ping() }
+        let engineVersion = try await engine("ask the engine for its version") { try await self.client.engineVersion() }
+        state.withLock { $0.engine = engineVersion }
         try await ensureImage()
         if !isRemote { try prepareWorkDir() }
         if let name = configuration.containerName {
@@ -79,7 +83,8 @@ public final class DockerExecutor: CodeExecutor {
             }
         }
         let spec = ContainerBlueprint.spec(
-            for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir, session: session)
+            for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir, session: session,
+            engine: engineVersion.kind)
         // The create runs to its answer even when the run is cancelled (it has a deadline):
         // the engine goes on creating a container whose request was dropped, so only the
         // answer says for sure which container there is to remove.
@@ -94,17 +99,56 @@ public final class DockerExecutor: CodeExecutor {
             throw error
         }
         state.withLock { $0.containerID = id }
-        logger.debug("created container \(id.prefix(12)) from \(configuration.image)")
+        logger.debug("created container \(id.prefix(12)) from \(configuration.image) on \(engineVersion.displayName)")
         do {
             if Task.isCancelled {
                 try await engine("create the container") { throw CancellationError() }
             }
-            try await engine("start the container") { try await self.client.startContainer(id) }
+            if spec.hostConfig?.deviceRequests != nil { try await expectGrantedGPUs(containerID: id) }
+            try await startContainer(id, requestsGPUs: !configuration.deviceRequests.isEmpty)
             try await startSession()
             try await setUpFunctions()
         } catch {
             await Self.uncancelled { await self.stop() }
             throw error
+        }
+    }
+
+    /// The engine that runs the container, once `start()` has asked it.
+    public var engineVersion: EngineVersion? { state.withLock { $0.engine } }
+
+    /// What messages call the engine: `Podman 4.3.1`, or `the engine` before it is known.
+    var engineName: String { engineVersion?.displayName ?? "the engine" }
+
+    /// Fails when the engine accepted the container but dropped its GPU request: an engine
+    /// without `DeviceRequests` support would otherwise run the blocks without a GPU.
+    private func expectGrantedGPUs(containerID id: String) async throws(ExecutionError) {
+        let info = try await engine("inspect the new container") { try await self.client.inspectContainer(id) }
+        guard info.deviceRequests.isEmpty else { return }
+        throw ExecutionError(
+            .infrastructure,
+            "\(engineName) accepted the container but dropped its GPU request (--gpus): it does not support "
+                + "DeviceRequests, so the blocks would run without a GPU.")
+    }
+
+    /// Starts the container; with GPUs requested, a failed start is the engine's way of saying
+    /// it cannot provide them (Docker without the NVIDIA runtime, Podman without a CDI spec).
+    private func startContainer(_ id: String, requestsGPUs: Bool) async throws(ExecutionError) {
+        do {
+            try await client.startContainer(id)
+        } catch let error as EngineError where requestsGPUs && error.status != nil {
+            let said: String
+            if case .api(_, let message, _) = error { said = message } else { said = error.description }
+            let how =
+                engineVersion?.kind == .podman
+                ? "Podman passes GPUs as CDI devices (nvidia.com/gpu=...): generate their spec with the NVIDIA "
+                    + "Container Toolkit (nvidia-ctk cdi generate)"
+                : "--gpus needs the NVIDIA container runtime (the NVIDIA Container Toolkit) on the engine's machine"
+            throw ExecutionError(
+                .infrastructure,
+                "\(engineName) cannot give the container the GPU it asked for (--gpus): \(said). \(how), or run without --gpus.")
+        } catch {
+            throw Self.failure(error, doing: "start the container")
         }
     }
 
@@ -116,8 +160,22 @@ public final class DockerExecutor: CodeExecutor {
     /// Removes every container labelled with this executor's session id.
     private func removeSessionContainers() async {
         let label = "\(ContainerBlueprint.sessionLabel)=\(session)"
-        guard let found = try? await client.listContainers(labels: [label], all: true) else { return }
-        for container in found { try? await client.removeContainer(container.id, force: true, volumes: true) }
+        do {
+            for container in try await client.listContainers(labels: [label], all: true) {
+                await removeContainer(container.id)
+            }
+        } catch {
+            logger.error("Cannot list this run's containers to remove them: \(error). `mdexec gc` removes what is left.")
+        }
+    }
+
+    /// Removes a container, logging (never hiding) a failure.
+    func removeContainer(_ id: String) async {
+        do {
+            try await client.removeContainer(id, force: true, volumes: true)
+        } catch {
+            logger.error("Cannot remove the container \(id.prefix(12)): \(error). `mdexec gc` removes what is left.")
+        }
     }
 
     public func restart() async throws(ExecutionError) {
@@ -137,12 +195,16 @@ public final class DockerExecutor: CodeExecutor {
             notes("container \(configuration.containerName ?? String(id.prefix(12))) left running (--no-stop-container)")
             return
         }
-        let (client, autoRemove) = (self.client, configuration.autoRemove)
+        let (client, autoRemove, logger) = (self.client, configuration.autoRemove, self.logger)
         await Self.uncancelled {
             if autoRemove {
-                try? await client.removeContainer(id, force: true, volumes: true)
+                await self.removeContainer(id)
             } else {
-                try? await client.stopContainer(id, timeoutSeconds: 2)
+                do {
+                    try await client.stopContainer(id, timeoutSeconds: 2)
+                } catch {
+                    logger.error("Cannot stop the container \(id.prefix(12)): \(error).")
+                }
             }
         }
     }
@@ -179,7 +241,11 @@ public final class DockerExecutor: CodeExecutor {
             return
         }
         guard let relative = try? WorkspacePath.normalized(path) else { return }
-        _ = try? await runShell("rm -f -- '\(relative.replacingOccurrences(of: "'", with: "'\\''"))'", timeoutSeconds: 30)
+        do {
+            _ = try await runShell("rm -f -- '\(relative.replacingOccurrences(of: "'", with: "'\\''"))'", timeoutSeconds: 30)
+        } catch {
+            logger.warning("Cannot delete \(relative) in the container: \(error)")
+        }
     }
 
     // MARK: - Helpers
@@ -225,21 +291,22 @@ public final class DockerExecutor: CodeExecutor {
     ) async throws(ExecutionError) -> T {
         do {
             return try await call()
-        } catch let error as EngineError {
-            throw ExecutionError(.infrastructure, Self.message(error, doing: doing))
-        } catch let error as ExecutionError {
-            throw error
         } catch {
-            throw ExecutionError(.infrastructure, "Cannot \(doing): \(error)")
+            throw Self.failure(error, doing: doing)
         }
     }
 
-    static func message(_ error: EngineError, doing: String) -> String {
-        if case .unreachable = error { return error.description }
-        var text = "Cannot \(doing): \(error.description)"
-        if error.description.contains("could not select device driver") {
-            text += " (--gpus needs the NVIDIA container runtime on the engine's machine)"
+    /// An engine call's failure as the infrastructure error the user sees.
+    static func failure(_ error: any Error, doing: String) -> ExecutionError {
+        switch error {
+        case let error as ExecutionError: error
+        case let error as EngineError:
+            if case .unreachable = error {
+                ExecutionError(.infrastructure, error.description)
+            } else {
+                ExecutionError(.infrastructure, "Cannot \(doing): \(error.description)")
+            }
+        default: ExecutionError(.infrastructure, "Cannot \(doing): \(error)")
         }
-        return text
     }
 }
