@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
 # Runs mdexec's whole test suite, installing what it needs on a Debian machine (as root):
-# libcmark, libcurl, docker.io and debootstrap; starts a Docker engine when none answers,
-# builds the local test image, then `swift test`.
-# With CI=true an engine that cannot be reached fails the run; otherwise the Docker tests
-# skip and say so.
+# libcmark, libcurl, docker.io, podman and debootstrap; starts a Docker engine when none
+# answers and a Podman service on its own socket, builds the local test image (and loads it
+# into Podman), then `swift test`: the whole suite against Docker, then the engine suites
+# again against Podman (DOCKER_HOST).
+# MDEXEC_ENGINES="docker" (or "podman") limits the engines. With CI=true an engine that
+# cannot be had fails the run; otherwise its tests skip and say so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 
-ensure_packages pkg-config libcmark-dev libcurl4-openssl-dev curl || exit 1
-engine=ok
-ensure_packages docker.io debootstrap && ensure_engine && ensure_image || engine=missing
-trap stop_started_engine EXIT
-if [ "$engine" != ok ]; then
+engines="${MDEXEC_ENGINES:-docker podman}"
+wants() { [[ " $engines " == *" $1 "* ]]; }
+missing() {
   if [ "${CI:-}" = "true" ]; then
-    say "CI=true and no usable Docker engine: failing"
+    say "CI=true and no usable $1: failing"
     exit 1
   fi
-  say "WARNING: no usable Docker engine: the Docker tests will SKIP"
+  say "WARNING: no usable $1: $2"
+}
+
+ensure_packages pkg-config libcmark-dev libcurl4-openssl-dev curl || exit 1
+trap 'stop_started_podman; stop_started_engine' EXIT
+docker=ok
+ensure_packages docker.io debootstrap && ensure_engine && ensure_image || docker=missing
+[ "$docker" = ok ] || missing "Docker engine" "the Docker tests will SKIP"
+podman=skipped
+if wants podman; then
+  podman=ok
+  [ "$docker" = ok ] && ensure_packages podman catatonit && ensure_podman && ensure_podman_image || podman=missing
+  [ "$podman" = ok ] || missing "Podman service" "the suite will not run against Podman"
 fi
 
 swift build --build-tests "$@"
@@ -25,8 +37,21 @@ swift build --build-tests "$@"
 if [ "${CI:-}" = "true" ] || [ -n "${MDEXEC_FUZZ_SECONDS:-}" ]; then
   scripts/fuzz.sh "${MDEXEC_FUZZ_SECONDS:-60}"
 fi
+
 # Serially: the engine tests start containers, floods and fork bombs that would starve
 # each other on a small machine.
-swift test --skip-build --no-parallel "$@" 2>&1 | tee /tmp/mdexec-test.log
-status=${PIPESTATUS[0]}
+status=0
+set +e
+if wants docker; then
+  say "the whole suite, against Docker ($MDEXEC_SOCK)"
+  swift test --skip-build --no-parallel "$@" 2>&1 | tee /tmp/mdexec-test.log
+  status=${PIPESTATUS[0]}
+fi
+if [ "$podman" = ok ]; then
+  say "the engine suites again, against Podman (DOCKER_HOST=unix://$MDEXEC_PODMAN_SOCK, image $MDEXEC_PODMAN_IMAGE)"
+  DOCKER_HOST="unix://$MDEXEC_PODMAN_SOCK" MDEXEC_TEST_IMAGE="$MDEXEC_PODMAN_IMAGE" \
+    swift test --skip-build --no-parallel --filter "$MDEXEC_ENGINE_SUITES" "$@" 2>&1 | tee /tmp/mdexec-test-podman.log
+  podman_status=${PIPESTATUS[0]}
+  [ "$podman_status" = 0 ] || status=$podman_status
+fi
 exit "$status"

@@ -60,3 +60,66 @@ stop_started_engine() {
 ensure_image() {
   DOCKER_SOCK="$MDEXEC_SOCK" MDEXEC_TEST_IMAGE="$MDEXEC_TEST_IMAGE" "$(dirname "${BASH_SOURCE[0]}")/../build-test-image.sh"
 }
+
+# --- Podman: the second engine the Docker suites run against -------------------------------
+
+MDEXEC_PODMAN_SOCK="${MDEXEC_PODMAN_SOCK:-/run/mdexec-podman.sock}"
+MDEXEC_PODMAN_IMAGE="localhost/${MDEXEC_TEST_IMAGE}"
+MDEXEC_STARTED_PODMAN=""
+# The suites that talk to an engine: what runs a second time against Podman.
+MDEXEC_ENGINE_SUITES='DockerEngineTests|IntegrationTests\.DockerTests|IntegrationTests\.ReliabilityTests'
+
+podman_answers() {
+  [ "$(curl -s -m 3 --unix-socket "$MDEXEC_PODMAN_SOCK" http://localhost/_ping 2>/dev/null)" = "OK" ]
+}
+
+# Podman here needs explicit ulimits: the sandbox caps open files at 20000, and without
+# them every container start fails with "error setting rlimit type 7".
+ensure_podman_config() {
+  local conf=/etc/containers/containers.conf
+  if [ ! -e "$conf" ]; then
+    mkdir -p /etc/containers
+    printf '[containers]\ndefault_ulimits = ["nofile=20000:20000","nproc=32768:32768"]\n' > "$conf"
+    say "wrote $conf (ulimits Podman needs on this machine)"
+  elif ! grep -q default_ulimits "$conf"; then
+    say "WARNING: $conf sets no default_ulimits; if container starts fail with 'error setting rlimit', add"
+    say '  default_ulimits = ["nofile=20000:20000","nproc=32768:32768"] under [containers]'
+  fi
+}
+
+# Starts `podman system service` on its own socket when none answers there, and waits for /_ping.
+ensure_podman() {
+  podman_answers && { say "Podman answers on $MDEXEC_PODMAN_SOCK"; return 0; }
+  command -v podman >/dev/null || { say "podman is not installed"; return 1; }
+  ensure_podman_config
+  say "starting podman system service on $MDEXEC_PODMAN_SOCK (log: /tmp/mdexec-podman.log)"
+  rm -f "$MDEXEC_PODMAN_SOCK"
+  podman system service --time=0 "unix://$MDEXEC_PODMAN_SOCK" >/tmp/mdexec-podman.log 2>&1 &
+  MDEXEC_STARTED_PODMAN=$!
+  for _ in $(seq 1 120); do
+    podman_answers && { say "podman service is up (pid $MDEXEC_STARTED_PODMAN)"; return 0; }
+    kill -0 "$MDEXEC_STARTED_PODMAN" 2>/dev/null || break
+    sleep 0.5
+  done
+  say "the podman service did not come up; last lines of its log:"
+  tail -20 /tmp/mdexec-podman.log >&2
+  return 1
+}
+
+# Loads the test image into Podman from Docker (no registry: the engine's own export).
+ensure_podman_image() {
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$MDEXEC_PODMAN_SOCK" \
+    "http://localhost/images/$MDEXEC_PODMAN_IMAGE/json")" = 200 ]; then
+    say "Podman has $MDEXEC_PODMAN_IMAGE"
+    return 0
+  fi
+  say "loading $MDEXEC_TEST_IMAGE into Podman (as $MDEXEC_PODMAN_IMAGE)"
+  curl -sf --unix-socket "$MDEXEC_SOCK" "http://localhost/images/$MDEXEC_TEST_IMAGE/get" | podman load >/dev/null
+}
+
+# Stops the podman service this script started, if it started one.
+stop_started_podman() {
+  [ -n "$MDEXEC_STARTED_PODMAN" ] || return 0
+  kill "$MDEXEC_STARTED_PODMAN" 2>/dev/null || true
+  wait "$MDEXEC_STARTED_PODMAN" 2>/dev/null || true
+}
