@@ -94,7 +94,8 @@ ensure_podman() {
   ensure_podman_config
   say "starting podman system service on $MDEXEC_PODMAN_SOCK (log: /tmp/mdexec-podman.log)"
   rm -f "$MDEXEC_PODMAN_SOCK"
-  podman system service --time=0 "unix://$MDEXEC_PODMAN_SOCK" >/tmp/mdexec-podman.log 2>&1 &
+  # From /tmp: conmon leaves files (an `oom` marker) in the service's working directory.
+  (cd /tmp && exec podman system service --time=0 "unix://$MDEXEC_PODMAN_SOCK") >/tmp/mdexec-podman.log 2>&1 &
   MDEXEC_STARTED_PODMAN=$!
   for _ in $(seq 1 120); do
     podman_answers && { say "podman service is up (pid $MDEXEC_STARTED_PODMAN)"; return 0; }
