@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "mdexec",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mdexec", targets: ["mdexec"]),
         .library(name: "MDExec", targets: ["MDExec"]),
@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "CCurl", "CCurlShims",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(

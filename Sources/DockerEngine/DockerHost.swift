@@ -13,10 +13,8 @@ public struct DockerHost: Sendable, Hashable, CustomStringConvertible {
     /// The default engine socket, used when `DOCKER_HOST` is not set.
     public static let defaultSocketPath = "/var/run/docker.sock"
 
-    /// The transport to the engine.
     public let endpoint: Endpoint
 
-    /// Creates a host from an endpoint.
     public init(_ endpoint: Endpoint) {
         self.endpoint = endpoint
     }

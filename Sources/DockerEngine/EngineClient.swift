@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 
@@ -16,7 +17,7 @@ public final class EngineClient: Sendable {
     /// Receives one debug line per engine call (method, path, status, time).
     let logger: Logger
     let transport: EngineTransport
-    private let negotiation = Locked<Task<Negotiated, any Error>?>(nil)
+    private let negotiation = Mutex<Task<Negotiated, any Error>?>(nil)
 
     /// What `GET /version` said, and the API version chosen with it.
     private struct Negotiated: Sendable {
@@ -89,13 +90,13 @@ public final class EngineClient: Sendable {
         let version = try await apiVersion()
         return try await unversionedRequest(method, "/v\(version)" + path, query: query, body: body,
                                             contentType: contentType, deadline: deadline,
-                                            endpoint: Self.endpoint(method, path, query), sink: sink)
+                                            label: Self.endpoint(method, path, query), sink: sink)
     }
 
     /// Sends a request to a path as given (for `/_ping` and `/version`).
     func unversionedRequest(_ method: EngineRequest.Method, _ path: String,
                             query: [(name: String, value: String)] = [], body: [UInt8]? = nil,
-                            contentType: String? = nil, deadline: Deadline = .standard, endpoint: String? = nil,
+                            contentType: String? = nil, deadline: Deadline = .standard, label: String? = nil,
                             sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws -> EngineResponse {
         let timeout: Duration? = switch deadline {
         case .standard: requestTimeout
@@ -103,7 +104,7 @@ public final class EngineClient: Sendable {
         case .none: nil
         }
         let request = EngineRequest(method, path, query: query, body: body, contentType: contentType,
-                                    timeout: timeout, endpoint: endpoint ?? Self.endpoint(method, path, query))
+                                    timeout: timeout, endpoint: label ?? Self.endpoint(method, path, query))
         let started = ContinuousClock.now
         do {
             let response = try await transport.send(request, sink: sink)
@@ -121,19 +122,21 @@ public final class EngineClient: Sendable {
     }
 
     /// Throws the engine's error unless the status is 2xx or listed in `accepting`.
-    func check(_ response: EngineResponse, _ endpoint: String, accepting: Set<Int> = []) throws(EngineError) {
+    func check(_ response: EngineResponse, accepting: Set<Int> = []) throws(EngineError) {
         if (200..<300).contains(response.status) || accepting.contains(response.status) { return }
         let message = Self.message(from: response.body)
-        if response.status == 404 { throw .notFound(message: message, endpoint: endpoint) }
-        throw .api(status: response.status, message: message, endpoint: endpoint)
+        if response.status == 404 { throw .notFound(message: message, endpoint: response.endpoint) }
+        throw .api(status: response.status, message: message, endpoint: response.endpoint)
     }
 
-    /// Decodes a JSON answer, turning bad JSON into `malformedResponse`.
-    func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], _ endpoint: String) throws(EngineError) -> T {
+    /// Checks the answer, then decodes its JSON, turning bad JSON into `malformedResponse`.
+    func decode<T: Decodable>(_ type: T.Type, from response: EngineResponse) throws(EngineError) -> T {
+        try check(response)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(body))
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
-            throw .malformedResponse(endpoint: endpoint, reason: "\(Self.describe(error)) in \(Self.preview(body))")
+            throw .malformedResponse(
+                endpoint: response.endpoint, reason: "\(Self.describe(error)) in \(Self.preview(response.body))")
         }
     }
 
@@ -141,10 +144,11 @@ public final class EngineClient: Sendable {
         Array(try JSONEncoder().encode(value))
     }
 
-    /// The request as shown in messages: method, unversioned path and readable query.
+    /// The request as shown in messages and logs: method, unversioned path with its
+    /// segments unescaped, and readable query.
     static func endpoint(_ method: EngineRequest.Method, _ path: String, _ query: [(name: String, value: String)]) -> String {
         let readable = query.isEmpty ? "" : "?" + query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
-        return "\(method.rawValue) \(path)\(readable)"
+        return "\(method.rawValue) \(path.removingPercentEncoding ?? path)\(readable)"
     }
 
     /// The engine's `{"message": ...}`, or the body text when it is not that JSON.

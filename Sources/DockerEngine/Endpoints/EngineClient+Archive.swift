@@ -5,6 +5,6 @@ extension EngineClient {
         let query: [(name: String, value: String)] = [("path", path)]
         let response = try await request(.put, "/containers/\(Self.segment(containerID))/archive", query: query,
                                           body: tar, contentType: "application/x-tar")
-        try check(response, Self.endpoint(.put, "/containers/\(containerID)/archive", query))
+        try check(response)
     }
 }

@@ -8,26 +8,21 @@ extension EngineClient {
             enum CodingKeys: String, CodingKey { case id = "Id" }
         }
         let query: [(name: String, value: String)] = name.map { [("name", $0)] } ?? []
-        let endpoint = Self.endpoint(.post, "/containers/create", query)
         let response = try await request(.post, "/containers/create", query: query,
                                           body: try encode(spec), contentType: "application/json")
-        try check(response, endpoint)
-        return try decode(Created.self, from: response.body, endpoint).id
+        return try decode(Created.self, from: response).id
     }
 
     /// Starts a created container; starting a running one is not an error.
     public func startContainer(_ id: String) async throws {
-        let path = "/containers/\(Self.segment(id))/start"
-        let response = try await request(.post, path)
-        try check(response, "POST /containers/\(id)/start", accepting: [304])
+        let response = try await request(.post, "/containers/\(Self.segment(id))/start")
+        try check(response, accepting: [304])
     }
 
     /// The container's state, name and labels (`GET /containers/{id}/json`).
     public func inspectContainer(_ id: String) async throws -> ContainerInfo {
-        let endpoint = "GET /containers/\(id)/json"
         let response = try await request(.get, "/containers/\(Self.segment(id))/json")
-        try check(response, endpoint)
-        return try decode(ContainerInfo.self, from: response.body, endpoint)
+        return try decode(ContainerInfo.self, from: response)
     }
 
     /// Stops a container: SIGTERM, then SIGKILL after `timeoutSeconds`. Stopping a stopped one is not an error.
@@ -35,14 +30,14 @@ extension EngineClient {
         let query: [(name: String, value: String)] = [("t", String(timeoutSeconds))]
         let response = try await request(.post, "/containers/\(Self.segment(id))/stop", query: query,
                                           deadline: .extended(.seconds(max(0, timeoutSeconds))))
-        try check(response, Self.endpoint(.post, "/containers/\(id)/stop", query), accepting: [304])
+        try check(response, accepting: [304])
     }
 
     /// Sends a signal (default `SIGKILL`) to the container's main process.
     public func killContainer(_ id: String, signal: String = "SIGKILL") async throws {
         let query: [(name: String, value: String)] = [("signal", signal)]
         let response = try await request(.post, "/containers/\(Self.segment(id))/kill", query: query)
-        try check(response, Self.endpoint(.post, "/containers/\(id)/kill", query))
+        try check(response)
     }
 
     /// Removes a container; one that is already gone (404) or already being removed (409) counts
@@ -52,7 +47,7 @@ extension EngineClient {
         let response = try await request(.delete, "/containers/\(Self.segment(id))", query: query)
         if response.status == 404 { return }
         if response.status == 409, Self.message(from: response.body).contains("already in progress") { return }
-        try check(response, Self.endpoint(.delete, "/containers/\(id)", query))
+        try check(response)
     }
 
     /// Restarts a container, giving its processes `timeoutSeconds` to stop.
@@ -60,7 +55,7 @@ extension EngineClient {
         let query: [(name: String, value: String)] = [("t", String(timeoutSeconds))]
         let response = try await request(.post, "/containers/\(Self.segment(id))/restart", query: query,
                                           deadline: .extended(.seconds(max(0, timeoutSeconds))))
-        try check(response, Self.endpoint(.post, "/containers/\(id)/restart", query))
+        try check(response)
     }
 
     /// Containers carrying every label in `labels` (`key` or `key=value`); stopped ones too when `all`.
@@ -70,10 +65,8 @@ extension EngineClient {
             let filters = String(decoding: try encode(["label": labels]), as: UTF8.self)
             query.append(("filters", filters))
         }
-        let endpoint = Self.endpoint(.get, "/containers/json", query)
         let response = try await request(.get, "/containers/json", query: query)
-        try check(response, endpoint)
-        return try decode([ContainerSummary].self, from: response.body, endpoint)
+        return try decode([ContainerSummary].self, from: response)
     }
 
     /// Waits until the container stops and returns its exit code (`POST /containers/{id}/wait`).
@@ -83,9 +76,7 @@ extension EngineClient {
             var statusCode: Int
             enum CodingKeys: String, CodingKey { case statusCode = "StatusCode" }
         }
-        let endpoint = "POST /containers/\(id)/wait"
         let response = try await request(.post, "/containers/\(Self.segment(id))/wait", deadline: .none)
-        try check(response, endpoint)
-        return try decode(Waited.self, from: response.body, endpoint).statusCode
+        return try decode(Waited.self, from: response).statusCode
     }
 }

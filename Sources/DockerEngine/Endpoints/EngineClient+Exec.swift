@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 extension EngineClient {
@@ -7,11 +8,9 @@ extension EngineClient {
             var id: String
             enum CodingKeys: String, CodingKey { case id = "Id" }
         }
-        let endpoint = "POST /containers/\(containerID)/exec"
         let response = try await request(.post, "/containers/\(Self.segment(containerID))/exec",
                                           body: try encode(spec), contentType: "application/json")
-        try check(response, endpoint)
-        return try decode(Created.self, from: response.body, endpoint).id
+        return try decode(Created.self, from: response).id
     }
 
     /// Starts an exec and delivers its output live, demultiplexed, until the process ends and the
@@ -20,10 +19,11 @@ extension EngineClient {
     /// container). The exit code comes from `inspectExec` afterwards.
     public func startExec(_ id: String, tty: Bool = false,
                           onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void) async throws {
-        let endpoint = "POST /exec/\(id)/start"
-        let decoder = Locked(StreamFrameDecoder(multiplexed: !tty))
+        let path = "/exec/\(Self.segment(id))/start"
+        let endpoint = Self.endpoint(.post, path, [])
+        let decoder = Mutex(StreamFrameDecoder(multiplexed: !tty))
         let body = try encode(ExecStartBody(detach: false, tty: tty))
-        let response = try await request(.post, "/exec/\(Self.segment(id))/start", body: body,
+        let response = try await request(.post, path, body: body,
                                           contentType: "application/json", deadline: .none) { chunk in
             let frames = try decoder.withLock { decoder in
                 do { return try decoder.feed(chunk) } catch {
@@ -32,7 +32,7 @@ extension EngineClient {
             }
             for frame in frames { onOutput(frame.stream, frame.bytes) }
         }
-        try check(response, endpoint)
+        try check(response)
         try decoder.withLock { decoder in
             do { try decoder.finish() } catch {
                 throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
@@ -42,10 +42,8 @@ extension EngineClient {
 
     /// The exec's state; `exitCode` is set once it has ended (`GET /exec/{id}/json`).
     public func inspectExec(_ id: String) async throws -> ExecInfo {
-        let endpoint = "GET /exec/\(id)/json"
         let response = try await request(.get, "/exec/\(Self.segment(id))/json")
-        try check(response, endpoint)
-        return try decode(ExecInfo.self, from: response.body, endpoint)
+        return try decode(ExecInfo.self, from: response)
     }
 
     /// Runs a command to completion: create, start (output delivered live), inspect.

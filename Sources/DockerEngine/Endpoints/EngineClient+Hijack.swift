@@ -7,7 +7,7 @@ extension EngineClient {
     /// The handshake (connect, request, `101 UPGRADED`) is bounded by `requestTimeout`.
     public func attachExec(_ id: String, tty: Bool = false) async throws -> HijackedExec {
         let version = try await apiVersion()
-        let endpoint = "POST /exec/\(id)/start"
+        let endpoint = Self.endpoint(.post, "/exec/\(id)/start", [])
         let request = Self.hijackRequest(path: "/v\(version)/exec/\(Self.segment(id))/start",
                                          hostHeader: host.hostHeader,
                                          body: try encode(ExecStartBody(detach: false, tty: tty)))

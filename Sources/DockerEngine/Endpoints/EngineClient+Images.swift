@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 extension EngineClient {
@@ -6,7 +7,7 @@ extension EngineClient {
         let path = "/images/\(Self.imagePath(reference))/json"
         let response = try await request(.get, path)
         if response.status == 404 { return false }
-        try check(response, "GET /images/\(reference)/json")
+        try check(response)
         return true
     }
 
@@ -18,13 +19,12 @@ extension EngineClient {
         let (name, tag) = Self.splitReference(reference)
         var query: [(name: String, value: String)] = [("fromImage", name)]
         if let tag { query.append(("tag", tag)) }
-        let endpoint = Self.endpoint(.post, "/images/create", query)
-        let decoder = Locked(PullStreamDecoder(endpoint: endpoint))
+        let decoder = Mutex(PullStreamDecoder(endpoint: Self.endpoint(.post, "/images/create", query)))
         do {
             let response = try await request(.post, "/images/create", query: query, deadline: .none) { chunk in
                 try decoder.withLock { try $0.feed(chunk, progress) }
             }
-            try check(response, endpoint)
+            try check(response)
             try decoder.withLock { try $0.finish(progress) }
         } catch let error as EngineError {
             switch error {

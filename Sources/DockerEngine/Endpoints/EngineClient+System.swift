@@ -2,17 +2,14 @@ extension EngineClient {
     /// Checks that the engine answers (`GET /_ping`), returning its answer (normally `OK`).
     @discardableResult
     public func ping() async throws -> String {
-        let endpoint = "GET /_ping"
-        let response = try await unversionedRequest(.get, "/_ping", endpoint: endpoint)
-        try check(response, endpoint)
+        let response = try await unversionedRequest(.get, "/_ping")
+        try check(response)
         return String(decoding: response.body, as: UTF8.self)
     }
 
     /// The engine's version and the API versions it speaks (`GET /version`, not versioned).
     public func version() async throws -> EngineVersion {
-        let endpoint = "GET /version"
-        let response = try await unversionedRequest(.get, "/version", endpoint: endpoint)
-        try check(response, endpoint)
-        return try decode(EngineVersion.self, from: response.body, endpoint)
+        let response = try await unversionedRequest(.get, "/version")
+        return try decode(EngineVersion.self, from: response)
     }
 }

@@ -10,7 +10,6 @@ import Foundation
 /// when `close()` is called; it throws if the connection fails or the framing is broken.
 /// Ending the iteration of `output` early (by cancelling the iterating task) closes the connection.
 public final class HijackedExec: Sendable {
-    /// The exec's id.
     public let id: String
     /// The process's output in arrival order (at most a few frames are buffered ahead of
     /// the consumer).

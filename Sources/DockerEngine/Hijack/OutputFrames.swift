@@ -1,3 +1,4 @@
+import Synchronization
 import Dispatch
 
 /// The output of a hijacked exec, with flow control: the reader thread may run at most
@@ -29,7 +30,7 @@ public struct OutputFrames: AsyncSequence, Sendable {
 /// the reader thread (never a Swift concurrency thread); `release` ends all waiting.
 final class FrameCredits: Sendable {
     private let semaphore: DispatchSemaphore
-    private let released = Locked(false)
+    private let released = Mutex(false)
     static let window = 16
 
     init() {

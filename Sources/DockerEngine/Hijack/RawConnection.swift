@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShims
 import Foundation
+import SystemPackage
 
 /// A raw byte connection to the engine made by libcurl (`CURLOPT_CONNECT_ONLY`), for the
 /// hijacked exec protocol: bytes go out with `curl_easy_send` and come in with `curl_easy_recv`,
@@ -70,8 +71,8 @@ final class RawConnection: @unchecked Sendable {
 
     deinit {
         release()
-        Glibc.close(wakePipe.read)
-        Glibc.close(wakePipe.write)
+        try? FileDescriptor(rawValue: wakePipe.read).close()
+        try? FileDescriptor(rawValue: wakePipe.write).close()
     }
 
     /// Sends every byte, waiting while the socket is full. Throws once the connection is closed.
@@ -140,8 +141,8 @@ final class RawConnection: @unchecked Sendable {
         isClosed = true
         lock.unlock()
         if first {
-            var byte: UInt8 = 1
-            _ = Glibc.write(wakePipe.write, &byte, 1)
+            // A full pipe already wakes every waiter, so a failed write changes nothing.
+            _ = try? FileDescriptor(rawValue: wakePipe.write).writeAll(CollectionOfOne(UInt8(1)))
         }
     }
 

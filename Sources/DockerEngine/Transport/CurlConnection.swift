@@ -5,7 +5,10 @@ import Foundation
 /// One libcurl easy handle driven through its own multi handle; the multi handle keeps the
 /// connection to the engine alive between requests and can be woken to cancel a transfer.
 /// Used by one thread at a time (the pool hands it out exclusively).
-final class CurlConnection {
+///
+/// `@unchecked Sendable`: it moves between threads only through `CurlConnectionPool`, which
+/// hands each connection to one transfer at a time.
+final class CurlConnection: @unchecked Sendable {
     private let easy: UnsafeMutableRawPointer
     private let multi: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>

@@ -1,9 +1,10 @@
+import Synchronization
 /// Idle libcurl connections, handed out one transfer at a time so no handle is ever used by two
 /// threads at once; a long stream (an exec's output) does not block short calls, which get
 /// another connection. A checked-out connection belongs to one thread until it is checked in.
 final class CurlConnectionPool: Sendable {
     private let host: DockerHost
-    private let idle = Locked<[CurlConnection]>([])
+    private let idle = Mutex<[CurlConnection]>([])
     private let maximumIdle: Int
 
     init(host: DockerHost, maximumIdle: Int = 4) {

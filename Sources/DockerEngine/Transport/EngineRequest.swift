@@ -54,4 +54,6 @@ struct EngineRequest: Sendable {
 struct EngineResponse: Sendable {
     var status: Int
     var body: [UInt8]
+    /// The request as messages name it (`EngineRequest.endpoint`).
+    var endpoint: String
 }

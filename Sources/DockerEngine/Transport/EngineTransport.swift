@@ -42,7 +42,7 @@ final class EngineTransport: Sendable {
         if outcome.cancelled { throw CancellationError() }
         if let sinkError = outcome.sinkError { throw sinkError }
         guard outcome.code == CURLE_OK else { throw error(for: outcome, request: request) }
-        return EngineResponse(status: outcome.status, body: outcome.body)
+        return EngineResponse(status: outcome.status, body: outcome.body, endpoint: request.endpoint)
     }
 
     private func error(for outcome: CurlConnection.Outcome, request: EngineRequest) -> EngineError {

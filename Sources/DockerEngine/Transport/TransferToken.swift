@@ -1,8 +1,10 @@
+import Synchronization
 import CCurl
 
 /// Cancellation for one libcurl transfer, set from any thread.
 final class TransferToken: Sendable {
-    private struct State {
+    /// `@unchecked Sendable`: the multi handle is touched only under the token's lock.
+    private struct State: @unchecked Sendable {
         var cancelled = false
         /// The multi handle driving the transfer, only while it runs.
         var multi: UnsafeMutableRawPointer?
@@ -10,7 +12,7 @@ final class TransferToken: Sendable {
 
     // The multi handle is woken only under the lock and only while attached, so a wake-up
     // never reaches a handle that was returned to the pool or freed.
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     var isCancelled: Bool { state.withLock { $0.cancelled } }
 
