@@ -76,11 +76,11 @@ def main():
 
     rows = []
     r = ratio(ag["sh"], runner["sh"])
-    rows.append((f"per sh block (session runner; (T{nmax}-T{nmin})/{nmax - nmin})", ms(runner["sh"]),
+    rows.append((f"per sh block (runner loop; (T{nmax}-T{nmin})/{nmax - nmin})", ms(runner["sh"]),
                  f"AutoGen {ms(ag['sh'])}", rx(r), ">= 10x, <= ~5 ms",
                  met(None if r is None else r >= 10 and runner["sh"] <= 5.0)))
     r = ratio(ag["python"], runner["python"])
-    rows.append((f"per python block (session runner; (T{nmax}-T{nmin})/{nmax - nmin})", ms(runner["python"]),
+    rows.append((f"per python block (runner loop; (T{nmax}-T{nmin})/{nmax - nmin})", ms(runner["python"]),
                  f"AutoGen {ms(ag['python'])}", rx(r), ">= 3x", met(None if r is None else r >= 3)))
     r = ratio(ag_e2e, e2e50)
     rows.append(("end to end, 50 sh blocks (container start..removal)", ms(e2e50),
@@ -115,8 +115,8 @@ def main():
     print()
     print("| per-block figure | sh | python |")
     print("|---|---|---|")
-    print(f"| mdexec session runner, (T{nmax}-T{nmin})/{nmax - nmin} | {ms(runner['sh'])} | {ms(runner['python'])} |")
-    print(f"| mdexec session runner, median `duration_ms` ({nmax}-block runs) | "
+    print(f"| mdexec runner loop, (T{nmax}-T{nmin})/{nmax - nmin} | {ms(runner['sh'])} | {ms(runner['python'])} |")
+    print(f"| mdexec runner loop, median `duration_ms` ({nmax}-block runs) | "
           f"{ms(med(f'blockms.e2e.sh.{nmax}', 1))} | {ms(med(f'blockms.e2e.python.{nmax}', 1))} |")
     print(f"| in-container sh loop, one exec, total/{floor_n} | {ms(loop['sh'])} | {ms(loop['python'])} |")
     print(f"| mdexec --runner exec, (T{fb_sizes[-1]}-T{fb_sizes[0]})/{fb_sizes[-1] - fb_sizes[0]} | {ms(fallback)} | |")

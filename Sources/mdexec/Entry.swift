@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import MDExec
 
-/// Parses the command line and maps outcomes to the SPEC's exit codes: usage errors are
+/// Parses the command line and maps outcomes to the exit codes of docs/reference.md: usage errors are
 /// 2 (swift-argument-parser's default would be 64).
 @main
 enum Entry {
@@ -25,7 +26,7 @@ enum Entry {
     }
 }
 
-/// The exit codes of SPEC.md.
+/// The exit codes (docs/reference.md, "Exit codes").
 enum ExitStatus {
     static let passed: Int32 = 0
     static let failed: Int32 = 1
@@ -33,4 +34,15 @@ enum ExitStatus {
     static let infrastructure: Int32 = 3
     static let interrupted: Int32 = 130
     static let terminated: Int32 = 143
+}
+
+extension ExitStatus {
+    /// The status one document's outcome calls for; a batch exits with the highest.
+    static func of(_ outcome: BlockSequencer.Outcome) -> Int32 {
+        if let failure = outcome.failure {
+            // The user's functions failing to load is their code failing, not the sandbox.
+            return failure.code == .functionsFailed ? failed : infrastructure
+        }
+        return outcome.result.blocks.contains { $0.status == .failed || $0.status == .timedOut } ? failed : passed
+    }
 }

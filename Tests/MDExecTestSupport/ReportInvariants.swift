@@ -1,6 +1,6 @@
 import MDExec
 
-/// The report invariants of SPEC.md, checked with the public API only: used by the tests,
+/// The report invariants of docs/reference.md, checked with the public API only: used by the tests,
 /// the bounded mutation test and the libFuzzer target alike.
 public enum ReportInvariants {
     /// What a recorded result holds for `output`: the sanitised text, with a final newline.

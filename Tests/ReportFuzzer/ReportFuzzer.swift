@@ -5,7 +5,7 @@ import MDExecTestSupport
 import CLibFuzzer
 #endif
 
-// The libFuzzer target over extraction and report writing (SPEC.md's report invariants).
+// The libFuzzer target over extraction and report writing (the report invariants of docs/reference.md).
 //
 //   scripts/fuzz.sh [SECONDS]     builds it with -sanitize=fuzzer -DFUZZING and runs it
 //

@@ -19,7 +19,6 @@ public struct BlockPlanner: Sendable {
         self.languages = languages
     }
 
-    /// The action for one block.
     public func action(for block: CodeBlock) -> Action {
         let language = block.info.language
         if block.info.skip { return .skip(reason: "marked skip") }
@@ -49,7 +48,6 @@ public struct BlockPlanner: Sendable {
         blocks.map(plan)
     }
 
-    /// The plan of one block.
     public func plan(_ block: CodeBlock) -> PlannedBlock {
         var planned = PlannedBlock(
             index: block.index, line: block.line, language: block.info.language, filename: nil,

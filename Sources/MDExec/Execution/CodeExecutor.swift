@@ -1,8 +1,8 @@
 /// Something that runs blocks in order in one persistent environment (a container, or
 /// host processes in a work dir), files persisting between blocks.
 public protocol CodeExecutor: AnyObject, Sendable {
-    /// `docker` or `local`, as the JSON results name it.
-    var kind: String { get }
+    /// Which executor this is, as the JSON results name it.
+    var kind: ExecutorKind { get }
     /// The image blocks run in, if any.
     var image: String? { get }
     /// Prepares the environment: after it returns, `init_command` has finished.
@@ -19,6 +19,7 @@ public protocol CodeExecutor: AnyObject, Sendable {
     ) async throws(ExecutionError) -> ExecutionOutcome
     /// Starts over with a fresh environment (the workspace's files are kept).
     func restart() async throws(ExecutionError)
-    /// Ends the environment and releases everything it holds. Safe to call twice.
+    /// Ends the environment and releases everything it holds, to the end even when the
+    /// calling task is cancelled (cleanup is never cut short). Safe to call twice.
     func stop() async
 }

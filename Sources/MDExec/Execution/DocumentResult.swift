@@ -3,12 +3,12 @@ public struct DocumentResult: Sendable, Equatable {
     /// The document's path as the user gave it.
     public var document: String
     /// `docker` or `local`.
-    public var executor: String
+    public var executor: ExecutorKind
     /// The image the blocks ran in (nil for the local executor).
     public var image: String?
     public var blocks: [BlockResult]
 
-    public init(document: String, executor: String, image: String?, blocks: [BlockResult]) {
+    public init(document: String, executor: ExecutorKind, image: String?, blocks: [BlockResult]) {
         self.document = document
         self.executor = executor
         self.image = image

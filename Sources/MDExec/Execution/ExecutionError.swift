@@ -1,5 +1,5 @@
-/// Why code could not be executed. `isInfrastructure` errors end the run (exit 3, or 1
-/// when the user's functions failed to load); the others fail one block (exit 1).
+/// Why code could not be executed. Errors that `endsRun` end the run (the CLI exits 3, or 1
+/// when the user's functions failed to load); the others fail one block.
 public struct ExecutionError: Error, Sendable, CustomStringConvertible {
     public enum Code: Sendable, Equatable {
         /// The engine, the container or the runner is gone or cannot be reached.
@@ -22,8 +22,9 @@ public struct ExecutionError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    /// Whether the error means the sandbox itself failed (exit 3), not a block.
-    public var isInfrastructure: Bool { code == .infrastructure || code == .notStarted || code == .functionsFailed }
+    /// Whether the error ends the run (the sandbox failed, or the functions did not load),
+    /// rather than failing one block.
+    public var endsRun: Bool { code == .infrastructure || code == .notStarted || code == .functionsFailed }
 
     public var description: String { message }
 }

@@ -12,11 +12,24 @@ public struct ExecutionJob: Sendable, Equatable {
         self.command = command
         self.timeoutSeconds = max(1, timeoutSeconds)
     }
+
+    /// Seconds between the SIGTERM at a job's timeout and the SIGKILL (`timeout -k`).
+    public static let killGraceSeconds = 2
+
+    /// `timeout -k GRACE T`: the prefix every job and mdexec's own commands run under.
+    static func timeoutPrefix(_ timeoutSeconds: Int) -> [String] {
+        ["timeout", "-k", String(killGraceSeconds), String(timeoutSeconds)]
+    }
+
+    /// The longest a job given `timeoutSeconds` can run: its timeout and the kill grace.
+    static func longest(_ timeoutSeconds: Int) -> Duration {
+        .seconds(timeoutSeconds + killGraceSeconds)
+    }
 }
 
 /// How one job ended.
 public struct ExecutionOutcome: Sendable, Equatable {
-    /// The exit code of `timeout -k 2 T INTERPRETER FILE`: 124 on timeout.
+    /// The exit code of `timeout -k GRACE T INTERPRETER FILE`: 124 on timeout.
     public var exitCode: Int
     /// The job ran out of time (exit 124, or killed after the grace period).
     public var timedOut: Bool
@@ -34,7 +47,7 @@ public struct ExecutionOutcome: Sendable, Equatable {
 }
 
 extension ExecutionOutcome {
-    /// Reads an exit code of `timeout -k 2 T ...`: 124 is a timeout, and so is 137 once
+    /// Reads an exit code of `timeout -k GRACE T ...`: 124 is a timeout, and so is 137 once
     /// the time is up (the block ignored SIGTERM and was killed after the grace period).
     static func classify(
         exitCode: Int, elapsed: Duration, timeoutSeconds: Int, cancelled: Bool, outOfMemory: Bool = false

@@ -19,7 +19,6 @@ public final class OutputCapture: Sendable {
         self.limit = max(0, limit)
     }
 
-    /// Adds bytes from one stream.
     public func append(_ channel: OutputChannel, _ bytes: [UInt8]) {
         buffers.withLock { buffers in
             let room = limit - buffers.interleaved.count

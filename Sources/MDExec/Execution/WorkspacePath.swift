@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Checks and writes paths that blocks name (`# filename:` hints, `file=`): a path that
 /// resolves outside the workspace, lexically or through a symlink, is never written.
@@ -52,17 +53,12 @@ public enum WorkspacePath {
         guard fd >= 0 else {
             throw ExecutionError(.writeFailed, "Cannot write \(path) in the workspace: \(String(cString: strerror(errno))).")
         }
-        defer { close(fd) }
-        var offset = 0
-        while offset < contents.count {
-            let written = contents.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ExecutionError(.writeFailed, "Cannot write \(path) in the workspace: \(String(cString: strerror(errno))).")
-            }
-            offset += written
+        let file = FileDescriptor(rawValue: fd)
+        defer { try? file.close() }
+        do {
+            _ = try file.writeAll(contents)
+        } catch {
+            throw ExecutionError(.writeFailed, "Cannot write \(path) in the workspace: \(error).")
         }
     }
 

@@ -9,7 +9,7 @@ extension DocumentResult: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             document: try c.decode(String.self, forKey: .document),
-            executor: try c.decode(String.self, forKey: .executor),
+            executor: try c.decode(ExecutorKind.self, forKey: .executor),
             image: try c.decodeIfPresent(String.self, forKey: .image),
             blocks: try c.decode([BlockResult].self, forKey: .blocks))
     }

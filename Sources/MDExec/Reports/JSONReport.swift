@@ -1,7 +1,7 @@
 import Foundation
 
 /// The JSON results (`--json PATH`) and the plan `mdexec blocks --json` prints, in the
-/// SPEC's schema and key order, with every null written out.
+/// schema and key order of docs/reference.md ("JSON results"), with every null written out.
 public enum JSONReport {
     /// The results of one document: one JSON object, ending with a newline.
     public static func render(_ result: DocumentResult) -> [UInt8] {
@@ -48,7 +48,7 @@ public enum JSONReport {
         let summary = result.summary
         return .object([
             ("document", .string(result.document)),
-            ("executor", .string(result.executor)),
+            ("executor", .string(result.executor.rawValue)),
             ("image", .optional(result.image)),
             ("blocks", .array(result.blocks.map(value(of:)))),
             (

@@ -1,5 +1,5 @@
 /// A JSON value whose objects keep their keys in the order they were written, and its
-/// serialisation in the layout of the SPEC: two-space indentation, `"key": value`, small
+/// serialisation in the layout of docs/reference.md: two-space indentation, `"key": value`, small
 /// objects (the summary, block attributes) on one line, slashes not escaped.
 enum JSONValue: Equatable {
     case null

@@ -14,14 +14,8 @@ public enum MarkdownReport {
     public static func render(
         document: MarkdownDocument, results: [BlockResult], options: ReportOptions = ReportOptions()
     ) -> [UInt8] {
-        render(source: document.source, blocks: document.blocks, results: results, options: options)
-    }
-
-    /// The report for `source`, whose parsed blocks are `blocks`.
-    static func render(
-        source: [UInt8], blocks: [CodeBlock], results: [BlockResult], options: ReportOptions
-    ) -> [UInt8] {
-        let lines = SourceLines(source)
+        let (source, blocks) = (document.source, document.blocks)
+        let lines = ReportLines(bytes: source, table: document.lines)
         let eol = lines.lineEnding
         var resultsByIndex: [Int: BlockResult] = [:]
         for result in results where resultsByIndex[result.index] == nil {
@@ -70,36 +64,16 @@ public enum MarkdownReport {
     }
 }
 
-/// The lines of a document's bytes, split at CommonMark line endings (`\n`, `\r\n`, lone
-/// `\r`), so that line numbers agree with libcmark's.
-struct SourceLines {
+/// The document's lines as the report reads them: its own line table (the one extraction
+/// made) over its bytes.
+private struct ReportLines {
     let bytes: [UInt8]
-    /// `starts[i]` is where line `i + 1` starts; the last entry is the document's length.
-    private var starts: [Int] = [0]
+    let table: LineTable
 
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 0x0A {
-                starts.append(i + 1)
-            } else if bytes[i] == 0x0D {
-                if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
-                starts.append(i + 1)
-            }
-            i += 1
-        }
-        if starts.last != bytes.count { starts.append(bytes.count) }
-    }
-
-    var count: Int { starts.count - 1 }
+    var count: Int { table.lineCount }
 
     /// Bytes of 1-based `line` with its terminator (empty past the end).
-    func range(_ line: Int) -> Range<Int> {
-        let line = min(max(line, 1), count + 1)
-        guard line <= count else { return bytes.count..<bytes.count }
-        return starts[line - 1]..<starts[line]
-    }
+    func range(_ line: Int) -> Range<Int> { table.range(line) }
 
     /// Whether `line` ends with a line terminator (an empty document's "line 0" does).
     func isTerminated(_ line: Int) -> Bool {

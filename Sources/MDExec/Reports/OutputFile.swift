@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -6,11 +7,6 @@ import Foundation
     import Darwin
 #endif
 
-#if canImport(Glibc)
-    private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-    private let systemWrite = Darwin.write
-#endif
 
 /// Writes a report to a path without ever leaving a half-written file behind.
 ///
@@ -113,16 +109,12 @@ public enum OutputFile {
     }
 
     private static func writeAll(_ bytes: [UInt8], fd: Int32, path: String, directory: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer in
-                systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReportError.system(errno, path: path, directory: directory, operation: "write")
-            }
-            offset += n
+        do {
+            _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
+        } catch let error as Errno {
+            throw ReportError.system(error.rawValue, path: path, directory: directory, operation: "write")
+        } catch {
+            throw ReportError.system(EIO, path: path, directory: directory, operation: "write")
         }
     }
 

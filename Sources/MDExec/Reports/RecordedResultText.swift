@@ -2,11 +2,10 @@
 /// the sanitised output, then the exit-code line. Lines carry no terminator; each starts with
 /// the block's container prefix (without trailing spaces on a blank line).
 struct RecordedResultText {
-    /// The output fence: backticks, one more than the longest run of backticks anywhere in
-    /// the output, at least three. Tildes cannot close a backtick fence, and a backtick
-    /// fence's info string (`output`) contains no backtick, so this is always safe.
+    /// The output fence: backticks, one more than the longest run of backticks or tildes
+    /// anywhere in the output, at least three (docs/reference.md, "The annotated report").
+    /// Only backticks could close it; counting tildes too keeps the rule simple to state.
     static func fence(for output: String) -> String {
-        // Longer than any run of backticks or tildes (SPEC), though only backticks could close it.
         var longest = 0
         var run = 0
         var runChar: Unicode.Scalar = "`"

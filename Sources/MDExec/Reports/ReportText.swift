@@ -74,14 +74,6 @@ public enum ReportText {
         while let last = trimmed.last, last.isEmpty { trimmed.removeLast() }
         return trimmed.joined(separator: "\n")
     }
-
-    /// Whether a block's fresh output matches the output recorded in the document, by
-    /// `check`'s rule. The recorded output was sanitised when the report was written, so
-    /// the fresh output is sanitised the same way before both are normalised.
-    public static func outputsMatch(actual: String, recorded: String) -> Bool {
-        normalizedForComparison(sanitizedForReport(actual)) == normalizedForComparison(recorded)
-    }
-
     // MARK: - Escape sequences
 
     private static func visibleSymbol(_ c: Unicode.Scalar) -> Unicode.Scalar {

@@ -10,7 +10,7 @@ struct BatchRun {
 
     var mode: Mode
     var paths: [String]
-    var settings: SessionSettings
+    var settings: RunSettings
     var output: OutputOptions
 
     func execute() async throws -> Int32 {
@@ -53,14 +53,8 @@ struct BatchRun {
                 StandardError.error("\(error)")
                 writeFailed = true
             }
-            if let failure = outcome.failure {
-                StandardError.error("\(loaded.path): \(failure.message)")
-                // The user's functions failing to load is their code failing, not the sandbox.
-                let code = failure.code == .functionsFailed ? ExitStatus.failed : ExitStatus.infrastructure
-                status = max(status, code)
-            } else if outcome.result.blocks.contains(where: { $0.status == .failed || $0.status == .timedOut }) {
-                status = max(status, ExitStatus.failed)
-            }
+            if let failure = outcome.failure { StandardError.error("\(loaded.path): \(failure.message)") }
+            status = max(status, ExitStatus.of(outcome))
         }
         let results = outcomes.map(\.result)
         do {
@@ -77,12 +71,12 @@ struct BatchRun {
         return status
     }
 
-    private func runAll(_ documents: [LoadedDocument]) async -> [DocumentRunner.Outcome] {
-        let session = DocumentSession(settings: settings)
+    private func runAll(_ documents: [LoadedDocument]) async -> [BlockSequencer.Outcome] {
+        let documentRun = DocumentRun(settings: settings)
         let several = documents.count > 1
         let live = settings.jobs == 1
-        return await withTaskGroup(of: (Int, DocumentRunner.Outcome).self) { group in
-            var outcomes = [DocumentRunner.Outcome?](repeating: nil, count: documents.count)
+        return await withTaskGroup(of: (Int, BlockSequencer.Outcome).self) { group in
+            var outcomes = [BlockSequencer.Outcome?](repeating: nil, count: documents.count)
             var next = 0
             func launch() {
                 guard next < documents.count else { return }
@@ -92,7 +86,7 @@ struct BatchRun {
                 let printer = ProgressPrinter(
                     quiet: settings.quiet, live: live, document: several ? loaded.path : nil,
                     total: loaded.document.blocks.count)
-                group.addTask { (position, await session.run(loaded, progress: printer)) }
+                group.addTask { (position, await documentRun.run(loaded, progress: printer)) }
             }
             for _ in 0..<min(settings.jobs, documents.count) { launch() }
             for await (position, outcome) in group {
@@ -126,9 +120,7 @@ struct BatchRun {
 
     private func printDifferences(_ loaded: LoadedDocument, _ result: DocumentResult) {
         for block in result.blocks where block.matched == false {
-            let diff = UnifiedDiff.render(
-                expected: ReportText.normalizedForComparison(block.expectedOutput ?? ""),
-                actual: ReportText.normalizedForComparison(ReportText.sanitizedForReport(block.output)),
+            let diff = OutputComparison(actual: block.output, recorded: block.expectedOutput ?? "").diff(
                 expectedLabel: "\(loaded.path):\(block.line) recorded output",
                 actualLabel: "\(loaded.path):\(block.line) actual output")
             StandardError.write("mdexec: \(loaded.path): block \(block.index + 1) (line \(block.line)): output differs\n\(diff)")

@@ -12,7 +12,7 @@ enum ExecutorFactory {
             return try LocalExecutor(workDir: configuration.workDir, initCommand: configuration.initCommand)
         case .docker:
             return try DockerExecutor(
-                configuration: configuration, useRunner: runner == .session, logger: Logger(label: "mdexec.docker"),
+                configuration: configuration, useRunner: runner == .loop, logger: Logger(label: "mdexec.docker"),
                 notes: { progress.note($0) })
         }
     }

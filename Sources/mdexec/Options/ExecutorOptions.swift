@@ -75,8 +75,8 @@ struct ExecutorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run blocks of language NAME with COMMAND, files ending in .EXT (repeatable).", valueName: "NAME=COMMAND[:EXT]"))
     var language: [String] = []
 
-    @Option(help: ArgumentHelp("How blocks start in the container: one session runner for the whole document (fast, the default) or one exec per block.", valueName: "session|exec"))
-    var runner: RunnerMode = .session
+    @Option(help: ArgumentHelp("How blocks start in the container: one runner loop for the whole document (fast, the default) or one exec per block.", valueName: "loop|exec"))
+    var runner: RunnerMode = .loop
 
     @Flag(help: "Say more on standard error (engine calls, runner fallback).")
     var verbose = false
@@ -137,14 +137,15 @@ struct ExecutorOptions: ParsableArguments {
     }
 }
 
-/// How blocks start in a container.
+/// How blocks start in a container: through the runner loop, or one exec each.
 enum RunnerMode: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case session
+    case loop
     case exec
+
+    /// `session` is the old spelling of `loop`.
+    init?(argument: String) {
+        self.init(rawValue: argument == "session" ? "loop" : argument)
+    }
 }
 
-/// The executors a user can name.
-enum ExecutorKind: String, ExpressibleByArgument, CaseIterable {
-    case docker
-    case local
-}
+extension ExecutorKind: ExpressibleByArgument {}

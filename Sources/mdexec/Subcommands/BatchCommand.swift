@@ -17,7 +17,7 @@ extension BatchCommand {
     func run() async throws {
         let status: Int32
         do {
-            let settings = try SessionSettings(
+            let settings = try RunSettings(
                 executor: executorOptions, policy: policy, quiet: outputOptions.quiet,
                 compareOutputs: Self.mode == .check)
             status = try await BatchRun(mode: Self.mode, paths: documents, settings: settings, output: outputOptions)

@@ -39,7 +39,7 @@ extension DockerTests {
             let run = try DockerCLI.runDocument(["--json", json, doc])
             #expect(run.status == 1)
             let result = try Results.document(json)
-            #expect(result.executor == "docker")
+            #expect(result.executor == .docker)
             #expect(result.image == EngineGate.image)
             let blocks = result.blocks
             #expect(blocks.map(\.status) == [.passed, .passed, .passed, .passed, .failed])

@@ -9,11 +9,11 @@ extension DockerTests {
     /// `restart`, `stop`), on a `DockerExecutor` against the real engine.
     @Suite("DockerExecutor through the library API")
     struct Library {
-        /// An executor on the test image writing into `workDir`, and its runner.
+        /// An executor on the test image writing into `workDir`, and its notebook.
         static func make(
             _ workDir: String, timeout: Int = 60, useRunner: Bool = true,
             configure: (inout ExecutorConfiguration) -> Void = { _ in }
-        ) throws -> (DockerExecutor, CommandLineCodeRunner) {
+        ) throws -> (DockerExecutor, Notebook) {
             var configuration = ExecutorConfiguration()
             configuration.image = EngineGate.image
             configuration.workDir = workDir
@@ -21,21 +21,21 @@ extension DockerTests {
             let executor = try DockerExecutor(configuration: configuration, host: try EngineGate.host, useRunner: useRunner)
             var options = RunOptions()
             options.timeoutSeconds = timeout
-            return (executor, CommandLineCodeRunner(executor: executor, options: options))
+            return (executor, Notebook(executor: executor, options: options))
         }
 
-        /// Starts `runner`, runs `body`, and whatever happens stops it and checks that no
+        /// Starts `notebook`, runs `body`, and whatever happens stops it and checks that no
         /// container is left.
-        static func session(_ runner: CommandLineCodeRunner, _ body: () async throws -> Void) async throws {
-            try await runner.start()
+        static func started(_ notebook: Notebook, _ body: () async throws -> Void) async throws {
+            try await notebook.start()
             do {
                 try await body()
             } catch {
-                await runner.stop()
+                await notebook.stop()
                 try await Leftovers.expectNone()
                 throw error
             }
-            await runner.stop()
+            await notebook.stop()
             try await Leftovers.expectNone()
         }
 
@@ -44,10 +44,10 @@ extension DockerTests {
         func execute(useRunner: Bool) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let (executor, runner) = try Self.make(scratch.path, useRunner: useRunner)
-            try await runner.start()
+            let (executor, notebook) = try Self.make(scratch.path, useRunner: useRunner)
+            try await notebook.start()
             do {
-                let twoPython = try await runner.execute([
+                let twoPython = try await notebook.execute([
                     CodeSubmission(language: "python", code: "import sys; print('hello world!')"),
                     CodeSubmission(language: "python", code: "a = 100 + 100; print(a)"),
                 ])
@@ -57,34 +57,34 @@ extension DockerTests {
                 #expect(file.hasPrefix("tmp_code_") && file.hasSuffix(".py"))
                 #expect(scratch.exists(file))
 
-                let shell = try await runner.execute([CodeSubmission(language: "sh", code: "echo 'hello world!'")])
+                let shell = try await notebook.execute([CodeSubmission(language: "sh", code: "echo 'hello world!'")])
                 #expect(shell.exitCode == 0 && shell.output == "hello world!\n")
                 #expect(shell.codeFile?.hasSuffix(".sh") == true)
 
-                let bash = try await runner.execute([CodeSubmission(language: "bash", code: "echo ${BASH_VERSION:+bash}")])
+                let bash = try await notebook.execute([CodeSubmission(language: "bash", code: "echo ${BASH_VERSION:+bash}")])
                 #expect(bash.exitCode == 0 && bash.output == "bash\n")
 
-                let raising = try await runner.execute([CodeSubmission(language: "python", code: "raise Exception('boom')")])
+                let raising = try await notebook.execute([CodeSubmission(language: "python", code: "raise Exception('boom')")])
                 #expect(raising.exitCode == 1)
                 #expect(raising.output.contains("Exception: boom"))
 
-                let exit3 = try await runner.execute([CodeSubmission(language: "sh", code: "echo x; exit 3")])
+                let exit3 = try await notebook.execute([CodeSubmission(language: "sh", code: "echo x; exit 3")])
                 #expect(exit3.exitCode == 3)
 
                 // The first failure stops the list: the last exit code is the failing one.
-                let stopped = try await runner.execute([
+                let stopped = try await notebook.execute([
                     CodeSubmission(language: "sh", code: "exit 2"),
                     CodeSubmission(language: "sh", code: "echo never"),
                 ])
                 #expect(stopped.exitCode == 2 && !stopped.output.contains("never"))
 
-                let unsupported = try await runner.execute([CodeSubmission(language: "cobol", code: "DISPLAY 'x'.")])
+                let unsupported = try await notebook.execute([CodeSubmission(language: "cobol", code: "DISPLAY 'x'.")])
                 #expect(unsupported.exitCode == 1 && unsupported.output == "Unsupported language")
             } catch {
-                await runner.stop()
+                await notebook.stop()
                 throw error
             }
-            await runner.stop()
+            await notebook.stop()
             #expect(executor.containerID == nil)
             try await Leftovers.expectNone()
         }
@@ -93,14 +93,14 @@ extension DockerTests {
         func timeout() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let (_, runner) = try Self.make(scratch.path, timeout: 1)
-            try await runner.start()
+            let (_, notebook) = try Self.make(scratch.path, timeout: 1)
+            try await notebook.start()
             let started = ContinuousClock.now
-            let result = try await runner.execute([
+            let result = try await notebook.execute([
                 CodeSubmission(language: "python", code: "import time\nprint('going', flush=True)\ntime.sleep(30)"),
             ])
             let elapsed = ContinuousClock.now - started
-            await runner.stop()
+            await notebook.stop()
             #expect(result.exitCode == 124)
             #expect(result.output.hasSuffix("Timeout"))
             #expect(result.output.hasPrefix("going\n"))
@@ -115,9 +115,9 @@ extension DockerTests {
         func cancelKillsProcessTree() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let (executor, runner) = try Self.make(scratch.path)
+            let (executor, notebook) = try Self.make(scratch.path)
             let client = try EngineGate.client()
-            try await Self.session(runner) {
+            try await Self.started(notebook) {
                 let id = try #require(executor.containerID)
                 let sleepers = { () async throws -> [String] in
                     var lines: [String] = []
@@ -130,7 +130,7 @@ extension DockerTests {
                     return lines.filter { $0 == "sleep 1231" || $0 == "sleep 1232" }
                 }
                 let execution = Task {
-                    try await runner.execute([
+                    try await notebook.execute([
                         CodeSubmission(language: "sh", code: "sleep 1231 &\nsleep 1232\necho never"),
                     ])
                 }
@@ -146,8 +146,8 @@ extension DockerTests {
                 #expect(ContinuousClock.now - cancelledAt < .seconds(2), "took \(ContinuousClock.now - cancelledAt)")
                 #expect(!result.output.contains("never"))
                 #expect(try await sleepers() == [], "the block's process tree is gone, its background process too")
-                let after = try await runner.execute([CodeSubmission(language: "sh", code: "echo still here")])
-                #expect(after.exitCode == 0 && after.output == "still here\n", "the container and its runner go on")
+                let after = try await notebook.execute([CodeSubmission(language: "sh", code: "echo still here")])
+                #expect(after.exitCode == 0 && after.output == "still here\n", "the container and its notebook go on")
             }
         }
 
@@ -156,27 +156,27 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let work = try scratch.directory("work")
-            let (_, runner) = try Self.make(work)
-            try await runner.start()
+            let (_, notebook) = try Self.make(work)
+            try await notebook.start()
             do {
-                let outside = try await runner.execute([
+                let outside = try await notebook.execute([
                     CodeSubmission(language: "python", code: "# filename: ../test_code.py\nprint('escaped')"),
                 ])
                 #expect(outside.exitCode == 1)
                 #expect(outside.output == "Filename is not in the workspace")
                 #expect(!scratch.exists("test_code.py"))
 
-                let inside = try await runner.execute([
+                let inside = try await notebook.execute([
                     CodeSubmission(language: "python", code: "# filename: test_code/sub/x.py\nprint('inside')"),
                 ])
                 #expect(inside.exitCode == 0 && inside.output == "inside\n")
                 #expect(inside.codeFile == "test_code/sub/x.py")
                 #expect(scratch.exists("work/test_code/sub/x.py"))
             } catch {
-                await runner.stop()
+                await notebook.stop()
                 throw error
             }
-            await runner.stop()
+            await notebook.stop()
             try await Leftovers.expectNone()
         }
 
@@ -185,28 +185,28 @@ extension DockerTests {
         func restart(useRunner: Bool) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let (executor, runner) = try Self.make(scratch.path, useRunner: useRunner)
+            let (executor, notebook) = try Self.make(scratch.path, useRunner: useRunner)
             let client = try EngineGate.client()
-            try await Self.session(runner) {
+            try await Self.started(notebook) {
                 try await executor.writeFile("written.txt", contents: Array("by writeFile\n".utf8))
                 let id = try #require(executor.containerID)
                 for round in 1...4 {
-                    let before = try await runner.execute([
+                    let before = try await notebook.execute([
                         CodeSubmission(language: "sh", code: "sleep 1234 & echo made \(round) > made.txt; cat written.txt"),
                     ])
                     #expect(before.exitCode == 0 && before.output == "by writeFile\n")
 
-                    try await runner.restart()
+                    try await notebook.restart()
                     #expect(executor.containerID == id)
                     #expect(try await client.inspectContainer(id).state.running, "round \(round)")
 
-                    let after = try await runner.execute([
+                    let after = try await notebook.execute([
                         CodeSubmission(language: "sh", code: "cat written.txt made.txt; ps -eo args | grep -c '^sleep 1234$'"),
                     ])
                     // The background process of before the restart is gone: grep -c says 0 and exits 1.
                     #expect(after.exitCode == 1 && after.output == "by writeFile\nmade \(round)\n0\n", "round \(round)")
                 }
-                let again = try await runner.execute([CodeSubmission(language: "python", code: "print('still works')")])
+                let again = try await notebook.execute([CodeSubmission(language: "python", code: "print('still works')")])
                 #expect(again.exitCode == 0 && again.output == "still works\n")
             }
         }
@@ -215,20 +215,20 @@ extension DockerTests {
         func stopTwice() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let (executor, runner) = try Self.make(scratch.path)
+            let (executor, notebook) = try Self.make(scratch.path)
             let client = try EngineGate.client()
-            try await runner.start()
+            try await notebook.start()
             let id = try #require(executor.containerID)
             #expect(try await client.inspectContainer(id).labels["mdexec"] == "1")
-            await runner.stop()
+            await notebook.stop()
             await #expect(throws: EngineError.self) { try await client.inspectContainer(id) }
             let started = ContinuousClock.now
-            await runner.stop()
+            await notebook.stop()
             await executor.stop()
             #expect(ContinuousClock.now - started < .seconds(2))
             #expect(executor.containerID == nil)
             await #expect(throws: ExecutionError.self) {
-                _ = try await runner.execute([CodeSubmission(language: "sh", code: "echo x")])
+                _ = try await notebook.execute([CodeSubmission(language: "sh", code: "echo x")])
             }
             try await Leftovers.expectNone()
         }
@@ -237,14 +237,14 @@ extension DockerTests {
         func noAutoRemove() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let (executor, runner) = try Self.make(scratch.path) { $0.autoRemove = false }
+            let (executor, notebook) = try Self.make(scratch.path) { $0.autoRemove = false }
             let client = try EngineGate.client()
-            try await runner.start()
+            try await notebook.start()
             let id = try #require(executor.containerID)
-            let result = try await runner.execute([CodeSubmission(language: "sh", code: "echo hi")])
+            let result = try await notebook.execute([CodeSubmission(language: "sh", code: "echo hi")])
             #expect(result.output == "hi\n")
             let started = ContinuousClock.now
-            await runner.stop()
+            await notebook.stop()
             #expect(ContinuousClock.now - started < .seconds(8), "stop waited out the grace period")
             let info = try await client.inspectContainer(id)
             #expect(!info.state.running)
@@ -260,7 +260,7 @@ extension DockerTests {
             // Nothing is started: the executor's work dir is decided at construction.
             let executor = try DockerExecutor(configuration: configuration, host: try EngineGate.host)
             #expect(executor.workDir != FileManager.default.currentDirectoryPath,
-                    "ExecutorConfiguration.workDir documents nil as 'a new temporary directory' (SPEC: work_dir default: a temporary dir)")
+                    "ExecutorConfiguration.workDir documents nil as 'a new temporary directory' (docs/reference.md: work_dir default: a temporary dir)")
         }
     }
 }

@@ -9,7 +9,7 @@ extension DockerTests {
     @Suite("a remote engine (tcp://)")
     struct RemoteEngine {
         @Test("blocks, hints, functions, init command and delete_tmp_files work without a shared filesystem",
-              .timeLimit(.minutes(2)), arguments: ["session", "exec"])
+              .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
         func cli(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let forwarder = try EngineTCPForwarder()
@@ -73,16 +73,16 @@ extension DockerTests {
             configuration.workDir = scratch.path
             let executor = try DockerExecutor(
                 configuration: configuration, host: DockerHost(.tcp(host: "127.0.0.1", port: forwarder.port)))
-            let runner = CommandLineCodeRunner(executor: executor)
-            try await Library.session(runner) {
+            let notebook = Notebook(executor: executor)
+            try await Library.started(notebook) {
                 try await executor.writeFile("deep/dir/data.txt", contents: Array("uploaded\n".utf8))
-                let first = try await runner.execute([CodeSubmission(language: "sh", code: "cat deep/dir/data.txt")])
+                let first = try await notebook.execute([CodeSubmission(language: "sh", code: "cat deep/dir/data.txt")])
                 #expect(first.exitCode == 0 && first.output == "uploaded\n")
                 await #expect(throws: ExecutionError.self) {
                     try await executor.writeFile("../outside.txt", contents: [0x41])
                 }
-                try await runner.restart()
-                let second = try await runner.execute([
+                try await notebook.restart()
+                let second = try await notebook.execute([
                     CodeSubmission(language: "python", code: "print(open('deep/dir/data.txt').read(), end='')"),
                 ])
                 #expect(second.exitCode == 0 && second.output == "uploaded\n")

@@ -138,7 +138,7 @@ extension DockerTests {
         }
 
         @Test("a background process left running does not hang the run; the next block runs",
-              .timeLimit(.minutes(2)), arguments: ["session", "exec"])
+              .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
         func backgroundProcess(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -165,7 +165,7 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("--runner exec gives the same results and report as the session runner", .timeLimit(.minutes(2)))
+        @Test("--runner exec gives the same results and report as the runner loop", .timeLimit(.minutes(2)))
         func execRunner() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -197,12 +197,13 @@ extension DockerTests {
                 #expect(run.status == 1, "\(runner): stderr: \(run.stderr)")
                 return (try Results.document(json), run.stdout)
             }
-            let (session, sessionReport) = try results("session")
+            // `session`, the old spelling of `loop`, is still accepted.
+            let (loop, loopReport) = try results("session")
             let (exec, execReport) = try results("exec")
-            #expect(session.blocks.map(\.status) == [.passed, .failed, .timedOut, .failed])
-            #expect(session.blocks.map(\.exitCode) == [0, 2, 124, 1])
-            #expect(session.blocks[1].stdout == "kept\n" && session.blocks[1].stderr == "warn\n")
-            for (a, b) in zip(session.blocks, exec.blocks) {
+            #expect(loop.blocks.map(\.status) == [.passed, .failed, .timedOut, .failed])
+            #expect(loop.blocks.map(\.exitCode) == [0, 2, 124, 1])
+            #expect(loop.blocks[1].stdout == "kept\n" && loop.blocks[1].stderr == "warn\n")
+            for (a, b) in zip(loop.blocks, exec.blocks) {
                 #expect(a.status == b.status)
                 #expect(a.exitCode == b.exitCode)
                 #expect(a.stdout == b.stdout)
@@ -210,7 +211,7 @@ extension DockerTests {
                 #expect(a.output == b.output)
                 #expect(a.filename == b.filename)
             }
-            #expect(sessionReport == execReport)
+            #expect(loopReport == execReport)
             try await Leftovers.expectNone()
         }
 

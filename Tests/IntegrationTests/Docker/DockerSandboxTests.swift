@@ -9,7 +9,7 @@ extension DockerTests {
     @Suite("sandbox and output edge cases")
     struct Sandbox {
         @Test("blocks read EOF on stdin, output without a final newline stays exact, bad UTF-8 becomes U+FFFD",
-              .timeLimit(.minutes(2)), arguments: ["session", "exec"])
+              .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
         func outputEdges(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -60,7 +60,7 @@ extension DockerTests {
         }
 
         @Test("a timed-out block's background processes are killed with it", .timeLimit(.minutes(2)),
-              arguments: ["session", "exec"])
+              arguments: ["loop", "exec"])
         func timeoutKillsTree(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -159,7 +159,7 @@ extension DockerTests {
         }
 
         @Test("SIGTERM mid-block: exit 143, blocks cancelled, no container left", .timeLimit(.minutes(2)),
-              arguments: ["session", "exec"])
+              arguments: ["loop", "exec"])
         func terminate(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()

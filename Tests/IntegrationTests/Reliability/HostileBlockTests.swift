@@ -259,7 +259,7 @@ extension ReliabilityTests {
             #expect(results.blocks[1].status == .notRun)
             #expect(report.contains("echo never"), "the partial report keeps the document")
             // Known issue: the output a block printed before the container died is dropped
-            // (DocumentRunner.run keeps the bare result when `execute` throws).
+            // (BlockSequencer.run keeps the bare result when `execute` throws).
             #expect(results.blocks[0].output.contains("before"), "\(results.blocks[0].output.debugDescription)")
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MDExec
 
-@Suite("The session runner, driven through the local executor", .serialized)
+@Suite("The runner, driven through the local executor", .serialized)
 struct LocalExecutorTests {
     func makeExecutor(initCommand: String? = nil) throws -> (LocalExecutor, String) {
         var template = Array((NSTemporaryDirectory() + "mdexec-local-XXXXXX").utf8CString)

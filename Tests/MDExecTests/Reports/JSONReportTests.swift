@@ -7,14 +7,14 @@ import MDExecTestSupport
 @Suite("JSONReport")
 struct JSONReportTests {
     static let specExample = DocumentResult(
-        document: "docs/tutorial.md", executor: "docker", image: "python:3-slim",
+        document: "docs/tutorial.md", executor: .docker, image: "python:3-slim",
         blocks: [
             BlockResult(
                 index: 0, line: 12, language: "python", filename: "hello.py", status: .passed, exitCode: 0,
                 stdout: "hi\n", stderr: "", output: "hi\n", durationMs: 41)
         ])
 
-    @Test("the SPEC's example, byte for byte, with its nulls")
+    @Test("the reference's example, byte for byte, with its nulls")
     func specSchema() {
         let expected = """
             {
@@ -48,7 +48,7 @@ struct JSONReportTests {
     @Test("a block that did not run: null exit code, language, image; summary counts")
     func nullsAndSummary() {
         let result = DocumentResult(
-            document: "a/b.md", executor: "local", image: nil,
+            document: "a/b.md", executor: .local, image: nil,
             blocks: [
                 BlockResult(index: 0, line: 1, language: nil, filename: nil, status: .skipped, reason: "not an executable language"),
                 BlockResult(index: 1, line: 5, language: "sh", filename: "x.sh", status: .timedOut, exitCode: 124, output: "Timeout", durationMs: 1000, expectedOutput: "ok\n", matched: false),
@@ -70,7 +70,7 @@ struct JSONReportTests {
     func escaping() throws {
         var block = Self.specExample.blocks[0]
         block.output = "a/b \"q\" \\ \t\r\n\u{0}\u{1B}[0m é😀 \u{7F}"
-        let doc = DocumentResult(document: "d.md", executor: "docker", image: "x/y:1", blocks: [block])
+        let doc = DocumentResult(document: "d.md", executor: .docker, image: "x/y:1", blocks: [block])
         let text = String(decoding: JSONReport.render(doc), as: UTF8.self)
         #expect(text.contains(#""output": "a/b \"q\" \\ \t\r\n\u0000\u001b[0m é😀 \#u{7F}","#))
         #expect(text.contains("\"image\": \"x/y:1\""))

@@ -12,7 +12,7 @@ import MDExecTestSupport
 struct JUnitReportTests {
     static let results = [
         DocumentResult(
-            document: "docs/a&b.md", executor: "docker", image: "python:3-slim",
+            document: "docs/a&b.md", executor: .docker, image: "python:3-slim",
             blocks: [
                 BlockResult(index: 0, line: 3, language: "python", filename: nil, status: .passed, exitCode: 0, output: "<ok> & \"fine\"\n", durationMs: 41),
                 BlockResult(index: 1, line: 9, language: "sh", filename: nil, status: .failed, exitCode: 2, output: "bad\u{0}\u{1B}[0m\u{FFFE}]]>\r\n", durationMs: 1500, reason: "output differs"),
@@ -20,7 +20,7 @@ struct JUnitReportTests {
                 BlockResult(index: 3, line: 20, language: "text", filename: nil, status: .skipped, reason: "not executable"),
                 BlockResult(index: 4, line: 25, language: "sh", filename: nil, status: .notRun, reason: "an earlier block failed"),
             ]),
-        DocumentResult(document: "empty.md", executor: "local", image: nil, blocks: []),
+        DocumentResult(document: "empty.md", executor: .local, image: nil, blocks: []),
     ]
 
     /// The XML parsed back into elements with their attributes and text.
@@ -96,7 +96,7 @@ struct JUnitReportTests {
         var g = SeededGenerator(seed: 11)
         for _ in 0..<200 {
             let output = ReportOutputs.random(using: &g) + g.pick(["]]>", "<![CDATA[", "&#0;", "\u{FFFF}", "\u{D7FF}\u{E000}"])
-            let doc = DocumentResult(document: output, executor: "docker", image: nil, blocks: [
+            let doc = DocumentResult(document: output, executor: .docker, image: nil, blocks: [
                 BlockResult(index: 0, line: 1, language: output, filename: nil, status: .failed, exitCode: 1, output: output, reason: output)
             ])
             let xml = try parse(JUnitReport.render([doc]))

@@ -90,8 +90,8 @@ struct ReportTextTests {
 
     @Test("fresh output matches the output recorded from it")
     func outputsMatch() {
-        #expect(ReportText.outputsMatch(actual: "\u{1B}[32mok\u{1B}[0m  \r\n", recorded: "ok\n"))
-        #expect(ReportText.outputsMatch(actual: "50%\r100%\n", recorded: "50%␍100%\n"))
-        #expect(!ReportText.outputsMatch(actual: "ok\n", recorded: "ko\n"))
+        #expect(OutputComparison(actual: "\u{1B}[32mok\u{1B}[0m  \r\n", recorded: "ok\n").matches)
+        #expect(OutputComparison(actual: "50%\r100%\n", recorded: "50%␍100%\n").matches)
+        #expect(!OutputComparison(actual: "ok\n", recorded: "ko\n").matches)
     }
 }

@@ -13,12 +13,12 @@ enum ContainerBlueprint {
     static let mainCommand = ["sh", "-c", "trap 'exit 0' TERM INT HUP; while :; do sleep 3600 & wait $!; done"]
 
     /// The label that names the executor a container belongs to.
-    static let sessionLabel = "mdexec.session"
+    static let runLabel = "mdexec.run"
 
     /// The create request. GPUs go as `DeviceRequests`, except on Podman, which drops those
     /// and takes CDI device names (`nvidia.com/gpu=all`) instead.
     static func spec(
-        for configuration: ExecutorConfiguration, hostDirectory: String?, session: String, engine: EngineKind = .docker
+        for configuration: ExecutorConfiguration, hostDirectory: String?, runID: String, engine: EngineKind = .docker
     ) -> ContainerSpec {
         var binds: [String] = []
         if let hostDirectory { binds.append("\(hostDirectory):\(workspace):rw") }
@@ -49,7 +49,7 @@ enum ContainerBlueprint {
             image: configuration.image,
             cmd: mainCommand,
             workingDir: workspace,
-            labels: labels().merging([sessionLabel: session]) { current, _ in current },
+            labels: labels().merging([runLabel: runID]) { current, _ in current },
             user: configuration.user,
             tty: false,
             volumes: hostDirectory == nil ? [workspace] : nil,

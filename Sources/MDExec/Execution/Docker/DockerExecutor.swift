@@ -4,10 +4,10 @@ import Logging
 import Synchronization
 
 /// Runs blocks in one container through the Docker Engine API (over libcurl): the default
-/// executor. Blocks go to a session runner started once in the container over a hijacked
+/// executor. Blocks go to a runner started once in the container over a hijacked
 /// exec connection; when that cannot start, each block is one exec.
 public final class DockerExecutor: CodeExecutor {
-    public let kind = "docker"
+    public let kind = ExecutorKind.docker
     public var image: String? { configuration.image }
     /// The options the container is made from.
     public let configuration: ExecutorConfiguration
@@ -19,13 +19,13 @@ public final class DockerExecutor: CodeExecutor {
     let notes: @Sendable (String) -> Void
     /// Diagnostics (engine steps, runner fallback): shown by the CLI with `--verbose`.
     let logger: Logger
-    /// Whether blocks go to the session runner (else one exec each).
+    /// Whether blocks go to the runner loop (else one exec each).
     let usesRunner: Bool
     let state = Mutex(State())
 
     struct State {
         var containerID: String?
-        var session: RunnerSession?
+        var link: RunnerLink?
         var connection: HijackedExec?
         var reader: Task<Void, Never>?
         /// The container cgroup's count of OOM kills when last read.
@@ -59,8 +59,11 @@ public final class DockerExecutor: CodeExecutor {
         self.notes = notes
     }
 
-    /// A unique id for this executor's containers (label `mdexec.session`).
-    let session = UUID().uuidString
+    /// Seconds the container's processes get to stop (restart, stop) before SIGKILL.
+    static let stopGraceSeconds = 2
+
+    /// A unique id for this executor's containers (label `mdexec.run`).
+    let runID = UUID().uuidString
 
     /// The id of the running container, once started.
     public var containerID: String? { state.withLock { $0.containerID } }
@@ -83,7 +86,7 @@ public final class DockerExecutor: CodeExecutor {
             }
         }
         let spec = ContainerBlueprint.spec(
-            for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir, session: session,
+            for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir, runID: runID,
             engine: engineVersion.kind)
         // The create runs to its answer even when the run is cancelled (it has a deadline):
         // the engine goes on creating a container whose request was dropped, so only the
@@ -95,7 +98,7 @@ public final class DockerExecutor: CodeExecutor {
             id = try await engine("create the container") { try created.get() }
         } catch {
             // The engine may have made it before the call failed.
-            await Self.uncancelled { await self.removeSessionContainers() }
+            await Self.uncancelled { await self.removeRunContainers() }
             throw error
         }
         state.withLock { $0.containerID = id }
@@ -106,7 +109,7 @@ public final class DockerExecutor: CodeExecutor {
             }
             if spec.hostConfig?.deviceRequests != nil { try await expectGrantedGPUs(containerID: id) }
             try await startContainer(id, requestsGPUs: !configuration.deviceRequests.isEmpty)
-            try await startSession()
+            try await startRunner()
             try await setUpFunctions()
         } catch {
             await Self.uncancelled { await self.stop() }
@@ -157,9 +160,9 @@ public final class DockerExecutor: CodeExecutor {
         await Task { await work() }.value
     }
 
-    /// Removes every container labelled with this executor's session id.
-    private func removeSessionContainers() async {
-        let label = "\(ContainerBlueprint.sessionLabel)=\(session)"
+    /// Removes every container labelled with this executor's run id.
+    private func removeRunContainers() async {
+        let label = "\(ContainerBlueprint.runLabel)=\(runID)"
         do {
             for container in try await client.listContainers(labels: [label], all: true) {
                 await removeContainer(container.id)
@@ -180,14 +183,14 @@ public final class DockerExecutor: CodeExecutor {
 
     public func restart() async throws(ExecutionError) {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
-        closeSession()
-        try await engine("restart the container") { try await self.client.restartContainer(id, timeoutSeconds: 2) }
-        try await startSession()
+        closeRunner()
+        try await engine("restart the container") { try await self.client.restartContainer(id, timeoutSeconds: Self.stopGraceSeconds) }
+        try await startRunner()
     }
 
     public func stop() async {
         let id = state.withLock { $0.containerID }
-        closeSession()
+        closeRunner()
         defer { workDirectory.removeIfOwned() }
         guard let id else { return }
         state.withLock { $0.containerID = nil }
@@ -201,7 +204,7 @@ public final class DockerExecutor: CodeExecutor {
                 await self.removeContainer(id)
             } else {
                 do {
-                    try await client.stopContainer(id, timeoutSeconds: 2)
+                    try await client.stopContainer(id, timeoutSeconds: Self.stopGraceSeconds)
                 } catch {
                     logger.error("Cannot stop the container \(id.prefix(12)): \(error).")
                 }

@@ -5,9 +5,9 @@ import SystemPackage
 
 /// Runs blocks as host processes in a work dir, with no isolation at all: only for when
 /// the user asks for it by name (`--executor local`), and for testing the pipeline
-/// without an engine. Blocks run through the same session runner as in a container.
+/// without an engine. Blocks run through the same runner as in a container.
 public final class LocalExecutor: CodeExecutor {
-    public let kind = "local"
+    public let kind = ExecutorKind.local
     public let image: String? = nil
     /// The host directory blocks run in (a temporary one, removed by `stop()`, when none
     /// is given).
@@ -17,7 +17,7 @@ public final class LocalExecutor: CodeExecutor {
     private let state = Mutex(State())
 
     private struct State {
-        var session: RunnerSession?
+        var link: RunnerLink?
         var requests: AsyncStream<[UInt8]>.Continuation?
         var task: Task<Void, Never>?
     }
@@ -32,19 +32,16 @@ public final class LocalExecutor: CodeExecutor {
     }
 
     public func start() async throws(ExecutionError) {
-        guard state.withLock({ $0.session == nil }) else { return }
+        guard state.withLock({ $0.link == nil }) else { return }
         do {
             try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         } catch {
             throw ExecutionError(.infrastructure, "Cannot create the work dir \(workDir): \(error.localizedDescription)")
         }
         let (requests, requestSink) = AsyncStream<[UInt8]>.makeStream()
-        let session = RunnerSession(
+        let link = RunnerLink(
             send: { bytes in requestSink.yield(bytes) },
-            kill: { pid in
-                // The group, or the leader alone if it has not made its group yet.
-                if Glibc.kill(-pid, SIGKILL) != 0 { _ = Glibc.kill(pid, SIGKILL) }
-            })
+            kill: { pid in HostSignal.killGroup(pid) })
         let arguments = RunnerScript.arguments
         let workDir = self.workDir
         let task = Task {
@@ -57,12 +54,12 @@ public final class LocalExecutor: CodeExecutor {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
                             for try await chunk in execution.standardOutput {
-                                session.receive(.stdout, chunk.withUnsafeBytes { Array($0) })
+                                link.receive(.stdout, chunk.withUnsafeBytes { Array($0) })
                             }
                         }
                         group.addTask {
                             for try await chunk in execution.standardError {
-                                session.receive(.stderr, chunk.withUnsafeBytes { Array($0) })
+                                link.receive(.stderr, chunk.withUnsafeBytes { Array($0) })
                             }
                         }
                         let writer = execution.standardInputWriter
@@ -73,20 +70,20 @@ public final class LocalExecutor: CodeExecutor {
                         try await group.waitForAll()
                     }
                 }
-                session.end(reason: "The local runner ended.")
+                link.end(reason: "The local runner ended.")
             } catch {
-                session.end(reason: "The local runner failed: \(error)")
+                link.end(reason: "The local runner failed: \(error)")
             }
         }
         state.withLock {
-            $0.session = session
+            $0.link = link
             $0.requests = requestSink
             $0.task = task
         }
         if let initCommand, !initCommand.isEmpty {
             let code: Int
             do {
-                code = try await session.run(shellCommand: initCommand, timeoutSeconds: 86_400) { _, _ in }
+                code = try await link.run(shellCommand: initCommand, timeoutSeconds: 86_400) { _, _ in }
             } catch {
                 throw ExecutionError(.infrastructure, "The init command could not run: \(error)")
             }
@@ -108,13 +105,13 @@ public final class LocalExecutor: CodeExecutor {
     public func run(
         _ job: ExecutionJob, onOutput: @escaping @Sendable (OutputChannel, [UInt8]) -> Void
     ) async throws(ExecutionError) -> ExecutionOutcome {
-        guard let session = state.withLock({ $0.session }) else {
+        guard let link = state.withLock({ $0.link }) else {
             throw ExecutionError(.notStarted, "The local executor is not started.")
         }
         let started = ContinuousClock.now
         let code: Int
         do {
-            code = try await session.run(
+            code = try await link.run(
                 file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
         } catch let error as ExecutionError {
             throw error
@@ -139,13 +136,13 @@ public final class LocalExecutor: CodeExecutor {
 
     /// Ends the runner and every process group its blocks left behind.
     private func stopRunner() async {
-        let (session, requests, task) = state.withLock { state in
+        let (link, requests, task) = state.withLock { state in
             defer { state = State() }
-            return (state.session, state.requests, state.task)
+            return (state.link, state.requests, state.task)
         }
         requests?.finish()
         // Background processes of blocks hold the runner's pipes open: end them too.
-        for group in session?.processGroups ?? [] { _ = Glibc.kill(-group, SIGKILL) }
+        for group in link?.processGroups ?? [] { HostSignal.killGroup(group) }
         await task?.value
     }
 }

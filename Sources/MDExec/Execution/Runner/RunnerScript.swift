@@ -1,6 +1,6 @@
 import Foundation
 
-/// The session runner: a POSIX `sh` loop started once per document that runs one block
+/// The runner: a POSIX `sh` loop started once per document that runs one block
 /// per request, so a block costs no process start-up of the engine (no exec per block).
 ///
 /// A request is four lines on the runner's standard input: a fresh random token, the
@@ -19,9 +19,9 @@ enum RunnerScript {
 set -f
 while IFS= read -r t && IFS= read -r s && IFS= read -r f && IFS= read -r c; do
   if [ -z "$f" ]; then
-    timeout -k 2 "$s" sh -c "$(printf %s "$c" | base64 -d)" </dev/null &
+    timeout -k \#(ExecutionJob.killGraceSeconds) "$s" sh -c "$(printf %s "$c" | base64 -d)" </dev/null &
   else
-    timeout -k 2 "$s" $c "$f" </dev/null &
+    timeout -k \#(ExecutionJob.killGraceSeconds) "$s" $c "$f" </dev/null &
   fi
   printf '%sS%s\n' "$t" "$!"
   wait $!

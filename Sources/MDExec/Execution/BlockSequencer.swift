@@ -1,6 +1,6 @@
 /// Runs the blocks of one document in order on an executor, with the ancestor's policy:
 /// the first failure stops the document (unless `keepGoing`), later blocks are `not-run`.
-public struct DocumentRunner: Sendable {
+public struct BlockSequencer: Sendable {
     public let executor: any CodeExecutor
     public let planner: BlockPlanner
     public let options: RunOptions
@@ -35,16 +35,14 @@ public struct DocumentRunner: Sendable {
         var failure: ExecutionError?
         var cancelled = false
         for block in blocks {
-            var result = BlockResult(
-                index: block.index, line: block.line, language: block.info.language, filename: nil,
-                status: .skipped, expectedOutput: block.recorded?.output)
+            var result = Self.unrun(block, status: .skipped, reason: nil)
             let action = planner.action(for: block)
             if case let .run(file, _, _) = action { result.filename = file }
             if case let .write(file, _) = action { result.filename = file }
             if cancelled || Task.isCancelled {
                 cancelled = true
                 result.status = .cancelled
-                result.reason = "the run was interrupted"
+                result.reason = Self.interrupted
             } else if let failure {
                 result.status = .notRun
                 result.reason = "the executor failed: \(failure.message)"
@@ -59,7 +57,7 @@ public struct DocumentRunner: Sendable {
                 do {
                     result = try await execute(block, action: action, into: result, capture: capture)
                 } catch {
-                    if error.isInfrastructure {
+                    if error.endsRun {
                         failure = error
                         result.status = .failed
                         result.reason = error.message
@@ -118,7 +116,7 @@ public struct DocumentRunner: Sendable {
             let expected = block.info.expectedExit ?? 0
             if outcome.cancelled {
                 result.status = .cancelled
-                result.reason = "the run was interrupted"
+                result.reason = Self.interrupted
             } else if outcome.timedOut {
                 result.status = .timedOut
                 result.reason = "timed out after \(job.timeoutSeconds) s"
@@ -136,6 +134,30 @@ public struct DocumentRunner: Sendable {
         }
     }
 
+    /// The outcome when the executor never started (`error`), or the run was cancelled
+    /// before it did: no block ran.
+    public static func unstarted(
+        _ blocks: [CodeBlock], path: String, executor: ExecutorKind, image: String?, error: ExecutionError
+    ) -> Outcome {
+        let cancelled = Task.isCancelled
+        let results = blocks.map { block in
+            cancelled
+                ? unrun(block, status: .cancelled, reason: interrupted)
+                : unrun(block, status: .notRun, reason: "the executor did not start: \(error.message)")
+        }
+        let document = DocumentResult(document: path, executor: executor, image: image, blocks: results)
+        return Outcome(result: document, failure: cancelled ? nil : error, cancelled: cancelled)
+    }
+
+    /// The result of a block before (or instead of) running.
+    private static func unrun(_ block: CodeBlock, status: BlockStatus, reason: String?) -> BlockResult {
+        BlockResult(
+            index: block.index, line: block.line, language: block.info.language, filename: nil, status: status,
+            expectedOutput: block.recorded?.output, reason: reason)
+    }
+
+    private static let interrupted = "the run was interrupted"
+
     private func refused(_ base: BlockResult, reason: String) -> BlockResult {
         var result = base
         result.status = .failed
@@ -151,7 +173,7 @@ public struct DocumentRunner: Sendable {
               base.exitCode != nil, let expected = base.expectedOutput
         else { return base }
         var result = base
-        result.matched = ReportText.outputsMatch(actual: base.output, recorded: expected)
+        result.matched = OutputComparison(actual: base.output, recorded: expected).matches
         if result.matched == false {
             result.status = .failed
             result.reason = "output differs"

@@ -3,15 +3,15 @@ import Foundation
 import Logging
 
 extension DockerExecutor {
-    /// Starts the session runner in the container over a hijacked exec connection, then
+    /// Starts the runner loop in the container over a hijacked exec connection, then
     /// runs the init command. Without a runner, blocks fall back to one exec each.
-    func startSession() async throws(ExecutionError) {
+    func startRunner() async throws(ExecutionError) {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
         if usesRunner {
             do {
                 try await attachRunner(containerID: id)
             } catch {
-                logger.info("the session runner could not start (\(error)); running each block as its own exec")
+                logger.info("the runner loop could not start (\(error)); running each block as its own exec")
             }
         } else {
             logger.info("running each block as its own exec (--runner exec)")
@@ -33,25 +33,25 @@ extension DockerExecutor {
         let execID = try await client.createExec(containerID: id, spec: spec)
         let connection = try await client.attachExec(execID)
         let (client, logger) = (self.client, self.logger)
-        let session = RunnerSession(
+        let link = RunnerLink(
             send: { bytes in try await connection.write(bytes) },
             kill: { pid in await Self.killProcessGroup(pid, containerID: id, client: client, logger: logger) })
         let reader = Task.detached {
             do {
                 for try await frame in connection.output {
-                    session.receive(frame.stream == .stdout ? .stdout : .stderr, frame.bytes)
+                    link.receive(frame.stream == .stdout ? .stdout : .stderr, frame.bytes)
                 }
-                session.end(reason: "The container's runner ended: the container was stopped or removed.")
+                link.end(reason: "The container's runner ended: the container was stopped or removed.")
             } catch {
-                session.end(reason: "The connection to the container's runner failed: \(error)")
+                link.end(reason: "The connection to the container's runner failed: \(error)")
             }
         }
         state.withLock { state in
-            state.session = session
+            state.link = link
             state.connection = connection
             state.reader = reader
         }
-        logger.debug("session runner attached (exec \(execID.prefix(12)))")
+        logger.debug("runner loop attached (exec \(execID.prefix(12)))")
     }
 
     /// Kills a block's process group (or its leader alone, if it has not made its group yet)
@@ -81,10 +81,10 @@ extension DockerExecutor {
     }
 
     /// Ends the runner: closes its input so it exits, and the connection.
-    func closeSession() {
+    func closeRunner() {
         let (connection, reader) = state.withLock { state in
             defer {
-                state.session = nil
+                state.link = nil
                 state.connection = nil
                 state.reader = nil
             }
@@ -100,9 +100,9 @@ extension DockerExecutor {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
         let started = ContinuousClock.now
         let code: Int
-        if let session = state.withLock({ $0.session }) {
+        if let link = state.withLock({ $0.link }) {
             do {
-                code = try await session.run(
+                code = try await link.run(
                     file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
             } catch {
                 // Cancelled, and the runner went with the container (the kill's fallback).
@@ -112,7 +112,7 @@ extension DockerExecutor {
                 throw await explained(error, containerID: id)
             }
         } else {
-            let command = ["timeout", "-k", "2", String(job.timeoutSeconds)] + job.command + [job.file]
+            let command = ExecutionJob.timeoutPrefix(job.timeoutSeconds) + job.command + [job.file]
             code = try await execOnce(command, containerID: id, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
         }
         let elapsed = ContinuousClock.now - started
@@ -151,9 +151,9 @@ extension DockerExecutor {
     func runShell(_ command: String, timeoutSeconds: Int, capture: OutputCapture? = nil) async throws(ExecutionError) -> Int {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
         let sink: @Sendable (OutputChannel, [UInt8]) -> Void = { channel, bytes in capture?.append(channel, bytes) }
-        if let session = state.withLock({ $0.session }) {
+        if let link = state.withLock({ $0.link }) {
             do {
-                return try await session.run(shellCommand: command, timeoutSeconds: timeoutSeconds, onOutput: sink)
+                return try await link.run(shellCommand: command, timeoutSeconds: timeoutSeconds, onOutput: sink)
             } catch let error as ExecutionError {
                 throw await explained(error, containerID: id)
             } catch {
@@ -161,7 +161,7 @@ extension DockerExecutor {
             }
         }
         return try await execOnce(
-            ["timeout", "-k", "2", String(timeoutSeconds), "sh", "-c", command], containerID: id,
+            ExecutionJob.timeoutPrefix(timeoutSeconds) + ["sh", "-c", command], containerID: id,
             timeoutSeconds: timeoutSeconds, onOutput: sink)
     }
 
@@ -173,7 +173,7 @@ extension DockerExecutor {
     ) async throws(ExecutionError) -> Int {
         let spec = ExecSpec(cmd: command, workingDir: ContainerBlueprint.workspace)
         let client = self.client
-        let limit = Duration.seconds(timeoutSeconds + 2) + RunnerSession.answerSlack
+        let limit = ExecutionJob.longest(timeoutSeconds) + RunnerLink.answerSlack
         let result: Int?
         do {
             result = try await engine("run a block") {
@@ -213,7 +213,7 @@ extension DockerExecutor {
         guard let error = error as? ExecutionError else {
             return ExecutionError(.infrastructure, "The container's runner failed: \(error)")
         }
-        guard error.isInfrastructure else { return error }
+        guard error.endsRun else { return error }
         do {
             let info = try await client.inspectContainer(id)
             if !info.state.running {

@@ -1,7 +1,7 @@
 import MDExec
 
 /// Everything a document run needs from the command line, resolved and validated.
-struct SessionSettings: Sendable {
+struct RunSettings: Sendable {
     var executorKind: ExecutorKind
     var runner: RunnerMode
     var configuration: ExecutorConfiguration

@@ -20,13 +20,13 @@ public struct CommandLineCodeResult: Sendable, Equatable {
 
 /// The ancestor's API, with no Markdown: start, execute lists of code blocks in one
 /// persistent environment, restart, stop. Blocks of one call stop at the first failure.
-public final class CommandLineCodeRunner: Sendable {
+public final class Notebook: Sendable {
     public let executor: any CodeExecutor
-    private let runner: DocumentRunner
+    private let sequencer: BlockSequencer
 
     public init(executor: any CodeExecutor, languages: LanguageTable = LanguageTable(), options: RunOptions = RunOptions()) {
         self.executor = executor
-        self.runner = DocumentRunner(executor: executor, planner: BlockPlanner(languages: languages), options: options)
+        self.sequencer = BlockSequencer(executor: executor, planner: BlockPlanner(languages: languages), options: options)
     }
 
     public func start() async throws(ExecutionError) { try await executor.start() }
@@ -36,7 +36,7 @@ public final class CommandLineCodeRunner: Sendable {
     /// Runs the blocks in order; an unsupported language gives exit code 1 and
     /// `Unsupported language` as the ancestor does. Infrastructure failures throw.
     public func execute(_ submissions: [CodeSubmission]) async throws(ExecutionError) -> CommandLineCodeResult {
-        if submissions.contains(where: { runner.planner.languages.interpreter(for: $0.language) == nil }) {
+        if submissions.contains(where: { sequencer.planner.languages.interpreter(for: $0.language) == nil }) {
             return CommandLineCodeResult(exitCode: 1, output: "Unsupported language", codeFile: nil)
         }
         let blocks = submissions.enumerated().map { index, submission in
@@ -45,7 +45,7 @@ public final class CommandLineCodeRunner: Sendable {
                 info: FenceInfo(raw: submission.language, language: submission.language.lowercased()),
                 code: submission.code, filenameHint: BlockAssembler.filenameHint(submission.code))
         }
-        let outcome = await runner.run(blocks, path: "-")
+        let outcome = await sequencer.run(blocks, path: "-")
         if let failure = outcome.failure { throw failure }
         let ran = outcome.result.blocks.filter { $0.exitCode != nil }
         return CommandLineCodeResult(

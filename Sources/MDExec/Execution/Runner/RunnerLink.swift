@@ -3,7 +3,7 @@ import Synchronization
 /// Speaks the runner protocol (see `RunnerScript`) over any transport that can send bytes
 /// to the runner's standard input and deliver its two output streams: host pipes for the
 /// local executor, a hijacked exec connection for Docker. One job at a time.
-final class RunnerSession: Sendable {
+final class RunnerLink: Sendable {
     typealias Sender = @Sendable ([UInt8]) async throws -> Void
     typealias Killer = @Sendable (Int32) async -> Void
 
@@ -26,7 +26,7 @@ final class RunnerSession: Sendable {
         /// it is given to the next job.
         var leftover: [OutputChannel: [UInt8]] = [:]
         var ended: String?
-        /// Process groups of every block started, killed when the session ends.
+        /// Process groups of every block started, killed when the link ends.
         var groups: [Int32] = []
     }
 
@@ -40,7 +40,7 @@ final class RunnerSession: Sendable {
         self.kill = kill
     }
 
-    /// The process groups of every block this session started.
+    /// The process groups of every block this link started.
     var processGroups: [Int32] { state.withLock { $0.groups } }
 
     /// Runs `file` with `command` and returns its exit code. On task cancellation the
@@ -81,7 +81,7 @@ final class RunnerSession: Sendable {
                 let ended: String? = state.withLock { state in
                     if let ended = state.ended { return ended }
                     precondition(state.job == nil, "one runner job at a time")
-                    let limit = Duration.seconds(timeoutSeconds + 2) + Self.answerSlack
+                    let limit = ExecutionJob.longest(timeoutSeconds) + Self.answerSlack
                     let watchdog = Task { [weak self] in
                         guard (try? await Task.sleep(for: limit)) != nil else { return }
                         self?.expire(token: token, after: limit)
@@ -122,7 +122,7 @@ final class RunnerSession: Sendable {
     }
 
     /// Delivers bytes the runner wrote to one of its streams. `onOutput` callbacks run
-    /// under the session's lock, so they must be quick and must not call back into it.
+    /// under the link's lock, so they must be quick and must not call back into it.
     func receive(_ channel: OutputChannel, _ bytes: [UInt8]) {
         var deliveries: [[UInt8]] = []
         var killPid: Int32?
@@ -184,7 +184,7 @@ final class RunnerSession: Sendable {
         if let (continuation, code) = finished { continuation.resume(returning: code) }
     }
 
-    /// The job `token` got no answer in time: the session is given up as hung.
+    /// The job `token` got no answer in time: the link is given up as hung.
     private func expire(token: String, after limit: Duration) {
         let job: Job? = state.withLock { state in
             guard state.job?.token == token else { return nil }

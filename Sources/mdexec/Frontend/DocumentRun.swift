@@ -1,0 +1,37 @@
+import Foundation
+import MDExec
+
+/// Runs one document end to end: an executor started for it alone (with its own work
+/// dir), every block, and the executor stopped whatever happened.
+struct DocumentRun: Sendable {
+    var settings: RunSettings
+
+    func run(_ loaded: LoadedDocument, progress: ProgressPrinter) async -> BlockSequencer.Outcome {
+        let executor: any CodeExecutor
+        do {
+            executor = try ExecutorFactory.make(
+                settings.executorKind, configuration: settings.configuration, runner: settings.runner,
+                progress: progress)
+        } catch {
+            return unstarted(loaded, error: error)
+        }
+        do {
+            try await executor.start()
+        } catch {
+            await executor.stop()
+            return unstarted(loaded, error: error)
+        }
+        let sequencer = BlockSequencer(
+            executor: executor, planner: BlockPlanner(languages: settings.languages), options: settings.runOptions)
+        let outcome = await sequencer.run(loaded.document.blocks, path: loaded.path) { progress.handle($0) }
+        await executor.stop()
+        return outcome
+    }
+
+    /// The outcome when the executor never started: no block ran.
+    private func unstarted(_ loaded: LoadedDocument, error: ExecutionError) -> BlockSequencer.Outcome {
+        BlockSequencer.unstarted(
+            loaded.document.blocks, path: loaded.path, executor: settings.executorKind,
+            image: settings.executorKind == .docker ? settings.configuration.image : nil, error: error)
+    }
+}
