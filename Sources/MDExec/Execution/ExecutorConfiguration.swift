@@ -1,9 +1,11 @@
+import DockerEngine
 import Foundation
 import Yams
 
 /// Every option of the ancestor's `DockerCommandLineCodeExecutor`, plus the sandbox
 /// options beyond it. Read from `--config FILE` (JSON or YAML) with the ancestor's keys;
-/// command-line flags win over the file.
+/// command-line flags win over the file. A new option is a property here, its key in
+/// `CodingKeys`, a check in `validate()` if it has rules, and its flag.
 public struct ExecutorConfiguration: Sendable, Equatable, Codable {
     public var image = "python:3-slim"
     public var containerName: String?
@@ -15,6 +17,8 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
     public var bindDir: String?
     public var autoRemove = true
     public var stopContainer = true
+    /// GPUs (`--gpus`); in the file, each entry takes `driver`, `count` (-1: all),
+    /// `device_ids`, `capabilities` (default `[[gpu]]`) and `options`.
     public var deviceRequests: [DeviceRequest] = []
     /// Python files whose contents make up the functions module.
     public var functions: [String] = []
@@ -37,7 +41,8 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    /// The configuration file's keys.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case image, timeout, functions, requirements, network, memory, cpus, user
         case containerName = "container_name"
         case workDir = "work_dir"
@@ -54,48 +59,70 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
         case readOnly = "read_only"
     }
 
-    public init(from decoder: any Decoder) throws {
-        let values = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = ExecutorConfiguration()
-        image = try values.decodeIfPresent(String.self, forKey: .image) ?? defaults.image
-        containerName = try values.decodeIfPresent(String.self, forKey: .containerName)
-        timeout = try values.decodeIfPresent(Int.self, forKey: .timeout) ?? defaults.timeout
-        workDir = try values.decodeIfPresent(String.self, forKey: .workDir)
-        bindDir = try values.decodeIfPresent(String.self, forKey: .bindDir)
-        autoRemove = try values.decodeIfPresent(Bool.self, forKey: .autoRemove) ?? defaults.autoRemove
-        stopContainer = try values.decodeIfPresent(Bool.self, forKey: .stopContainer) ?? defaults.stopContainer
-        deviceRequests = try values.decodeIfPresent([DeviceRequest].self, forKey: .deviceRequests) ?? []
-        functions = try values.decodeIfPresent([String].self, forKey: .functions) ?? []
-        requirements = try values.decodeIfPresent([String].self, forKey: .requirements) ?? []
-        functionsModule = try values.decodeIfPresent(String.self, forKey: .functionsModule) ?? defaults.functionsModule
-        extraVolumes = try values.decodeIfPresent([String].self, forKey: .extraVolumes) ?? []
-        extraHosts = try values.decodeIfPresent([String: String].self, forKey: .extraHosts) ?? [:]
-        initCommand = try values.decodeIfPresent(String.self, forKey: .initCommand)
-        deleteTmpFiles = try values.decodeIfPresent(Bool.self, forKey: .deleteTmpFiles) ?? false
-        network = try values.decodeIfPresent(String.self, forKey: .network) ?? defaults.network
-        memory = try values.decodeIfPresent(String.self, forKey: .memory)
-        cpus = try values.decodeIfPresent(Double.self, forKey: .cpus)
-        pidsLimit = try values.decodeIfPresent(Int.self, forKey: .pidsLimit)
-        user = try values.decodeIfPresent(String.self, forKey: .user)
-        readOnly = try values.decodeIfPresent(Bool.self, forKey: .readOnly) ?? false
-    }
+    // MARK: - Reading
 
     /// Reads a configuration file (JSON is YAML too).
     public static func load(path: String) throws(ConfigurationError) -> ExecutorConfiguration {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigurationError("Cannot read the config file \(path): \(error.localizedDescription)")
-        }
-        return try parse(text, source: path)
+        try resolve(file: path)
     }
 
     /// Parses configuration text (JSON or YAML).
     public static func parse(_ text: String, source: String = "config") throws(ConfigurationError) -> ExecutorConfiguration {
+        try merge([try keys(of: text, source: source)], source: source)
+    }
+
+    /// The one place a file and flags meet: the defaults, then the file's keys (`file`, a
+    /// path), then `flags` (values by key, as the file would give them: strings, numbers,
+    /// booleans, lists, maps), each layer winning over the ones before; then `validate()`.
+    public static func resolve(
+        file: String?, flags: [CodingKeys: any Encodable & Sendable] = [:]
+    ) throws(ConfigurationError) -> ExecutorConfiguration {
+        var layers: [Node.Mapping] = []
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ConfigurationError("Cannot read the config file \(file): \(error.localizedDescription)")
+            }
+            layers.append(try keys(of: text, source: file))
+        }
+        var flagLayer = Node.Mapping([])
+        for (key, value) in flags { flagLayer[key.rawValue] = try node(value) }
+        layers.append(flagLayer)
+        return try merge(layers, source: file ?? "config")
+    }
+
+    private static func keys(of text: String, source: String) throws(ConfigurationError) -> Node.Mapping {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError("The config file \(source) is not valid: \(error)")
+        }
+        guard let root else { return Node.Mapping([]) }
+        guard let mapping = root.mapping else {
+            throw ConfigurationError("The config file \(source) is not valid: it must be a mapping of keys to values.")
+        }
+        return mapping
+    }
+
+    private static func merge(_ layers: [Node.Mapping], source: String) throws(ConfigurationError) -> ExecutorConfiguration {
+        var merged: Node.Mapping
+        do {
+            merged = try node(ExecutorConfiguration()).mapping ?? Node.Mapping([])
+        } catch {
+            throw ConfigurationError("Cannot represent the default configuration: \(error)")
+        }
+        for layer in layers {
+            for (key, value) in layer { merged[key] = value }
+        }
+        if let requests = merged[CodingKeys.deviceRequests.rawValue] {
+            merged[CodingKeys.deviceRequests.rawValue] = DeviceRequestKeys.renamed(requests, toEngine: true)
+        }
         let configuration: ExecutorConfiguration
         do {
-            configuration = try YAMLDecoder().decode(ExecutorConfiguration.self, from: text.isEmpty ? "{}" : text)
+            configuration = try YAMLDecoder().decode(ExecutorConfiguration.self, from: Node.mapping(merged))
         } catch {
             throw ConfigurationError("The config file \(source) is not valid: \(error)")
         }
@@ -103,12 +130,27 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
         return configuration
     }
 
+    /// A value as the YAML node the file would hold for it.
+    private static func node(_ value: any Encodable) throws(ConfigurationError) -> Node {
+        do {
+            let text = try YAMLEncoder().encode(value)
+            guard let node = try Yams.compose(yaml: text) else { return Node("") }
+            if let requests = node.mapping?[CodingKeys.deviceRequests.rawValue], var mapping = node.mapping {
+                mapping[CodingKeys.deviceRequests.rawValue] = DeviceRequestKeys.renamed(requests, toEngine: false)
+                return Node.mapping(mapping)
+            }
+            return node
+        } catch {
+            throw ConfigurationError("Cannot represent \(value) in a configuration: \(error)")
+        }
+    }
+
     /// The configuration as YAML, which `parse` reads back equal.
     public func yaml() throws -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = true
-        return try encoder.encode(self)
+        try Yams.serialize(node: try Self.node(self), sortKeys: true)
     }
+
+    // MARK: - Checking
 
     /// Checks values the engine would otherwise reject late.
     public func validate() throws(ConfigurationError) {
@@ -132,73 +174,32 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
     }
 }
 
-/// A GPU (or other device) request, as the engine's `DeviceRequests` takes it.
-public struct DeviceRequest: Sendable, Equatable, Codable {
-    public var driver: String?
-    /// -1 for all devices.
-    public var count: Int?
-    public var deviceIDs: [String]?
-    public var capabilities: [[String]]
+/// The file writes a device request's fields as the ancestor's Python does (`count`,
+/// `device_ids`, ...); the engine's model names them as the API does (`Count`, `DeviceIDs`).
+private enum DeviceRequestKeys {
+    static let pairs = [
+        ("driver", "Driver"), ("count", "Count"), ("device_ids", "DeviceIDs"), ("capabilities", "Capabilities"),
+        ("options", "Options"),
+    ]
 
-    public init(driver: String? = nil, count: Int? = nil, deviceIDs: [String]? = nil, capabilities: [[String]] = [["gpu"]]) {
-        self.driver = driver
-        self.count = count
-        self.deviceIDs = deviceIDs
-        self.capabilities = capabilities
+    /// Each entry of a `device_requests` list with its keys renamed.
+    static func renamed(_ list: Node, toEngine: Bool) -> Node {
+        guard let entries = list.sequence else { return list }
+        let table = Dictionary(uniqueKeysWithValues: pairs.map { toEngine ? ($0.0, $0.1) : ($0.1, $0.0) })
+        return Node.sequence(Node.Sequence(entries.map { entry in
+            guard let mapping = entry.mapping else { return entry }
+            return Node.mapping(Node.Mapping(mapping.map { key, value in
+                (key.string.flatMap { table[$0] }.map { Node($0) } ?? key, value)
+            }))
+        }))
     }
+}
 
-    enum CodingKeys: String, CodingKey {
-        case driver, count, capabilities
-        case deviceIDs = "device_ids"
-    }
-
+extension DeviceRequest {
     /// `--gpus all` or `--gpus N`.
     public static func gpus(_ value: String) -> DeviceRequest? {
-        if value == "all" { return DeviceRequest(count: -1) }
+        if value == "all" { return .allGPUs }
         guard let count = Int(value), count >= 1 else { return nil }
-        return DeviceRequest(count: count)
+        return DeviceRequest(count: count, capabilities: [["gpu"]])
     }
-}
-
-/// One `HOST:CONTAINER[:ro|rw]` volume.
-public struct VolumeMount: Sendable, Equatable {
-    public var host: String
-    public var container: String
-    public var readOnly: Bool
-
-    public init?(_ text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 || parts.count == 3, parts[0].hasPrefix("/"), parts[1].hasPrefix("/") else { return nil }
-        host = parts[0]
-        container = parts[1]
-        if parts.count == 3 {
-            guard parts[2] == "ro" || parts[2] == "rw" else { return nil }
-            readOnly = parts[2] == "ro"
-        } else {
-            readOnly = false
-        }
-    }
-
-    /// The engine's bind string.
-    public var bind: String { "\(host):\(container):\(readOnly ? "ro" : "rw")" }
-}
-
-/// Sizes such as `512m`, `2g`, `1048576`.
-public enum MemorySize {
-    public static func bytes(_ text: String) -> Int64? {
-        let lower = text.lowercased().trimmingWhitespace()
-        let units: [(String, Int64)] = [("kb", 1 << 10), ("k", 1 << 10), ("mb", 1 << 20), ("m", 1 << 20), ("gb", 1 << 30), ("g", 1 << 30), ("b", 1)]
-        for (suffix, factor) in units where lower.hasSuffix(suffix) {
-            guard let number = Double(lower.dropLast(suffix.count)), number > 0 else { return nil }
-            return Int64(number * Double(factor))
-        }
-        guard let number = Int64(lower), number > 0 else { return nil }
-        return number
-    }
-}
-
-/// A configuration that cannot be used (exit 2).
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -15,19 +15,6 @@ struct BatchRun {
 
     func execute() async throws -> Int32 {
         let documents = try paths.map { path throws(UsageError) in try DocumentLoader.load(path) }
-        if mode == .run && documents.count > 1 && output.outputDir == nil && !output.inPlace {
-            throw UsageError("Several documents need --output-dir DIR or --in-place.")
-        }
-        if let dir = output.outputDir {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw UsageError("--output-dir \(dir) is not an existing directory.")
-            }
-            let names = documents.map { ($0.path as NSString).lastPathComponent }
-            if Set(names).count != names.count {
-                throw UsageError("Two documents have the same file name: their reports would overwrite each other in \(dir).")
-            }
-        }
         let level: Logger.Level = settings.verbose ? .debug : .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DockerEngine
 import MDExec
 
 /// Where and how blocks run: the ancestor's executor options and the sandbox beyond them.
@@ -72,8 +73,7 @@ struct ExecutorOptions: ParsableArguments {
     @Flag(help: "Make the container's root filesystem read-only (/workspace stays writable).")
     var readOnly = false
 
-    @Option(help: ArgumentHelp("Run blocks of language NAME with COMMAND, files ending in .EXT (repeatable).", valueName: "NAME=COMMAND[:EXT]"))
-    var language: [String] = []
+    @OptionGroup var languageOptions: LanguageOptions
 
     @Option(help: ArgumentHelp("How blocks start in the container: one runner loop for the whole document (fast, the default) or one exec per block.", valueName: "loop|exec"))
     var runner: RunnerMode = .loop
@@ -81,59 +81,55 @@ struct ExecutorOptions: ParsableArguments {
     @Flag(help: "Say more on standard error (engine calls, runner fallback).")
     var verbose = false
 
-    /// The configuration: the file's values, then the flags over them.
-    func configuration() throws -> ExecutorConfiguration {
-        var configuration = ExecutorConfiguration()
-        if let config {
-            do { configuration = try ExecutorConfiguration.load(path: config) } catch {
-                throw ValidationError(error.description)
-            }
+    /// Usage checks of the flags' own syntax; the values are checked with the file's.
+    func validate() throws {
+        if let gpus, DeviceRequest.gpus(gpus) == nil {
+            throw ValidationError("--gpus takes 'all' or a count of at least 1 (got '\(gpus)').")
         }
-        if let image { configuration.image = image }
-        if let containerName { configuration.containerName = containerName }
-        if let timeout { configuration.timeout = timeout }
-        if let workDir { configuration.workDir = workDir }
-        if let bindDir { configuration.bindDir = bindDir }
-        if noAutoRemove { configuration.autoRemove = false }
-        if noStopContainer { configuration.stopContainer = false }
-        if let gpus {
-            guard let request = DeviceRequest.gpus(gpus) else {
-                throw ValidationError("--gpus takes 'all' or a count of at least 1 (got '\(gpus)').")
-            }
-            configuration.deviceRequests = [request]
+        for host in addHost where Self.hostEntry(host) == nil {
+            throw ValidationError("--add-host takes NAME:IP (got '\(host)').")
         }
-        if !functions.isEmpty { configuration.functions = functions }
-        if !requirement.isEmpty { configuration.requirements = requirement }
-        if let functionsModule { configuration.functionsModule = functionsModule }
-        if !volume.isEmpty { configuration.extraVolumes = volume }
-        for host in addHost {
-            guard let colon = host.firstIndex(of: ":"), colon != host.startIndex, colon != host.index(before: host.endIndex) else {
-                throw ValidationError("--add-host takes NAME:IP (got '\(host)').")
-            }
-            configuration.extraHosts[String(host[..<colon])] = String(host[host.index(after: colon)...])
-        }
-        if let initCommand { configuration.initCommand = initCommand }
-        if deleteTmpFiles { configuration.deleteTmpFiles = true }
-        if let network { configuration.network = network }
-        if let memory { configuration.memory = memory }
-        if let cpus { configuration.cpus = cpus }
-        if let pidsLimit { configuration.pidsLimit = pidsLimit }
-        if let user { configuration.user = user }
-        if readOnly { configuration.readOnly = true }
-        do { try configuration.validate() } catch { throw ValidationError(error.description) }
-        return configuration
     }
 
-    /// The language table with every `--language` override.
-    func languages() throws -> LanguageTable {
-        var overrides: [String: LanguageTable.Interpreter] = [:]
-        for text in language {
-            guard let (name, interpreter) = LanguageTable.parseOverride(text) else {
-                throw ValidationError("--language takes NAME=COMMAND[:EXT] (got '\(text)').")
-            }
-            overrides[name] = interpreter
+    /// The configuration: the defaults, the file's keys, then the flags that were given.
+    func configuration() throws -> ExecutorConfiguration {
+        typealias Key = ExecutorConfiguration.CodingKeys
+        var flags: [Key: any Encodable & Sendable] = [:]
+        flags[.image] = image
+        flags[.containerName] = containerName
+        flags[.timeout] = timeout
+        flags[.workDir] = workDir
+        flags[.bindDir] = bindDir
+        if noAutoRemove { flags[.autoRemove] = false }
+        if noStopContainer { flags[.stopContainer] = false }
+        flags[.deviceRequests] = gpus.flatMap(DeviceRequest.gpus).map { [$0] }
+        if !functions.isEmpty { flags[.functions] = functions }
+        if !requirement.isEmpty { flags[.requirements] = requirement }
+        flags[.functionsModule] = functionsModule
+        if !volume.isEmpty { flags[.extraVolumes] = volume }
+        if !addHost.isEmpty {
+            flags[.extraHosts] = Dictionary(addHost.compactMap(Self.hostEntry), uniquingKeysWith: { $1 })
         }
-        return LanguageTable(overrides: overrides)
+        flags[.initCommand] = initCommand
+        if deleteTmpFiles { flags[.deleteTmpFiles] = true }
+        flags[.network] = network
+        flags[.memory] = memory
+        flags[.cpus] = cpus
+        flags[.pidsLimit] = pidsLimit
+        flags[.user] = user
+        if readOnly { flags[.readOnly] = true }
+        do {
+            return try ExecutorConfiguration.resolve(file: config, flags: flags)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// `NAME:IP` as its two parts.
+    private static func hostEntry(_ text: String) -> (String, String)? {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, colon != text.index(before: text.endIndex)
+        else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Where results go.
 struct OutputOptions: ParsableArguments {
@@ -23,11 +24,26 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Put each block's duration in the report (the report is then not reproducible).")
     var timings = false
 
-    func validate(documentCount: Int) throws {
+    /// Usage checks: where the reports of `documents` go (`run` writes them all).
+    func validate(documents: [String], writesReports: Bool) throws {
         let destinations = [output != nil, outputDir != nil, inPlace].filter { $0 }.count
         guard destinations <= 1 else { throw ValidationError("Use only one of -o/--output, --output-dir and --in-place.") }
-        if documentCount > 1 && output != nil {
+        if documents.count > 1 && output != nil {
             throw ValidationError("Several documents need --output-dir DIR or --in-place, not -o.")
+        }
+        if writesReports && documents.count > 1 && outputDir == nil && !inPlace {
+            throw ValidationError("Several documents need --output-dir DIR or --in-place.")
+        }
+        if let outputDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--output-dir \(outputDir) is not an existing directory.")
+            }
+            let names = documents.map { ($0 as NSString).lastPathComponent }
+            if Set(names).count != names.count {
+                throw ValidationError(
+                    "Two documents have the same file name: their reports would overwrite each other in \(outputDir).")
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ protocol BatchCommand: AsyncParsableCommand {
 
 extension BatchCommand {
     func validate() throws {
-        try outputOptions.validate(documentCount: documents.count)
+        try outputOptions.validate(documents: documents, writesReports: Self.mode == .run)
     }
 
     func run() async throws {

@@ -10,22 +10,13 @@ struct Blocks: AsyncParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Run blocks of language NAME with COMMAND, files ending in .EXT (repeatable).", valueName: "NAME=COMMAND[:EXT]"))
-    var language: [String] = []
+    @OptionGroup var languageOptions: LanguageOptions
 
     @Argument(help: ArgumentHelp("Markdown documents to list.", valueName: "DOC"))
     var documents: [String]
 
     func run() async throws {
-        var overrides: [String: LanguageTable.Interpreter] = [:]
-        for text in language {
-            guard let (name, interpreter) = LanguageTable.parseOverride(text) else {
-                StandardError.error("--language takes NAME=COMMAND[:EXT] (got '\(text)').")
-                throw ExitCode(ExitStatus.usage)
-            }
-            overrides[name] = interpreter
-        }
-        let planner = BlockPlanner(languages: LanguageTable(overrides: overrides))
+        let planner = BlockPlanner(languages: languageOptions.table)
         // Each block is planned and written as it is extracted (the JSON on a second thread):
         // a huge document is listed without keeping its blocks. Nothing is printed until
         // every document is read, so a bad one gives an error and no partial plan.

@@ -39,9 +39,10 @@ enum ContainerBlueprint {
                 ? nil : configuration.extraHosts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" },
             deviceRequests: configuration.deviceRequests.isEmpty || engine == .podman
                 ? nil
-                : configuration.deviceRequests.map {
-                    DockerEngine.DeviceRequest(
-                        driver: $0.driver, count: $0.count, deviceIDs: $0.deviceIDs, capabilities: $0.capabilities)
+                : configuration.deviceRequests.map { request in
+                    var request = request
+                    if request.capabilities == nil { request.capabilities = [["gpu"]] }
+                    return request
                 },
             devices: engine == .podman ? cdiDevices(configuration.deviceRequests) : nil,
             tmpfs: configuration.readOnly ? ["/tmp": "rw,exec,mode=1777"] : nil)
