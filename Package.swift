@@ -66,6 +66,12 @@ let package = Package(
             dependencies: ["MDExec"],
             path: "Tests/MDExecTestSupport"
         ),
+        // The gate of every test against a real engine (Docker or Podman).
+        .target(
+            name: "EngineTestSupport",
+            dependencies: ["DockerEngine"],
+            path: "Tests/EngineTestSupport"
+        ),
         // The libFuzzer target (scripts/fuzz.sh); a replayer of its inputs when built plainly.
         .systemLibrary(
             name: "CLibFuzzer",
@@ -79,17 +85,16 @@ let package = Package(
         ),
         .testTarget(
             name: "MDExecTests",
-            dependencies: ["MDExec", "MDExecTestSupport"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["MDExec", "MDExecTestSupport"]
         ),
         .testTarget(
             name: "DockerEngineTests",
-            dependencies: ["DockerEngine", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["DockerEngine", "EngineTestSupport", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MDExec", "MDExecTestSupport", "DockerEngine", "mdexec"]
+            dependencies: ["MDExec", "MDExecTestSupport", "EngineTestSupport", "DockerEngine", "mdexec"]
         ),
     ],
     swiftLanguageModes: [.v6]

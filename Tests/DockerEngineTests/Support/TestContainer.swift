@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 
 /// A running `sleep infinity` container from the test image, removed after `body` whatever happens.
 func withTestContainer<T>(_ client: EngineClient, spec: ContainerSpec? = nil,

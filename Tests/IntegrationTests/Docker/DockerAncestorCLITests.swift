@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import MDExec
 import Testing
@@ -131,7 +132,7 @@ extension DockerTests {
         func existingNamedContainer() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let client = try EngineGate.client()
+            let client = try await EngineGate.client()
             let name = uniqueContainerName("named")
             let doc = try scratch.write("n.md", "```sh\ncat /etc/hostname\n```\n")
             let json = scratch.path + "/r.json"

@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import MDExec
 import Synchronization
@@ -116,7 +117,7 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let (executor, notebook) = try Self.make(scratch.path)
-            let client = try EngineGate.client()
+            let client = try await EngineGate.client()
             try await Self.started(notebook) {
                 let id = try #require(executor.containerID)
                 let sleepers = { () async throws -> [String] in
@@ -186,7 +187,7 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let (executor, notebook) = try Self.make(scratch.path, useRunner: useRunner)
-            let client = try EngineGate.client()
+            let client = try await EngineGate.client()
             try await Self.started(notebook) {
                 try await executor.writeFile("written.txt", contents: Array("by writeFile\n".utf8))
                 let id = try #require(executor.containerID)
@@ -216,7 +217,7 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let (executor, notebook) = try Self.make(scratch.path)
-            let client = try EngineGate.client()
+            let client = try await EngineGate.client()
             try await notebook.start()
             let id = try #require(executor.containerID)
             #expect(try await client.inspectContainer(id).labels["mdexec"] == "1")
@@ -238,7 +239,7 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let (executor, notebook) = try Self.make(scratch.path) { $0.autoRemove = false }
-            let client = try EngineGate.client()
+            let client = try await EngineGate.client()
             try await notebook.start()
             let id = try #require(executor.containerID)
             let result = try await notebook.execute([CodeSubmission(language: "sh", code: "echo hi")])

@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import MDExec
 import Testing

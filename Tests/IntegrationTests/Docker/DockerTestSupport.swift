@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import MDExec
 import Testing
@@ -105,7 +106,7 @@ enum Leftovers {
     /// Waits up to `grace` seconds for this suite's `mdexec=1` containers to disappear;
     /// records an Issue naming those that remain, then removes them.
     static func expectNone(grace: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let client = try EngineGate.client()
+        let client = try await EngineGate.client()
         let deadline = Date().addingTimeInterval(grace)
         var remaining: [ContainerSummary] = []
         repeat {
