@@ -42,16 +42,16 @@ public final class EngineClient: Sendable {
 
     /// The API version used for every call: `min(1.41, engine maximum)`, negotiated once with
     /// `GET /version`. A failed negotiation is retried by the next call.
-    public func apiVersion() async throws -> APIVersion {
+    public func apiVersion() async throws(EngineError) -> APIVersion {
         try await negotiated().api
     }
 
     /// The engine's identity and versions, asked once (with the API version's negotiation).
-    public func engineVersion() async throws -> EngineVersion {
+    public func engineVersion() async throws(EngineError) -> EngineVersion {
         try await negotiated().engine
     }
 
-    private func negotiated() async throws -> Negotiated {
+    private func negotiated() async throws(EngineError) -> Negotiated {
         let task = negotiation.withLock { current in
             if let current { return current }
             let made = Task { [self] in
@@ -67,7 +67,7 @@ public final class EngineClient: Sendable {
             return try await task.value
         } catch {
             negotiation.withLock { current in if current == task { current = nil } }
-            throw error
+            throw EngineError.wrapping(error, endpoint: "GET /version")
         }
     }
 
@@ -86,7 +86,7 @@ public final class EngineClient: Sendable {
     /// Sends a request to a versioned path (`/v1.NN` + `path`).
     func request(_ method: EngineRequest.Method, _ path: String, query: [(name: String, value: String)] = [],
                  body: [UInt8]? = nil, contentType: String? = nil, deadline: Deadline = .standard,
-                 sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws -> EngineResponse {
+                 sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws(EngineError) -> EngineResponse {
         let version = try await apiVersion()
         return try await unversionedRequest(method, "/v\(version)" + path, query: query, body: body,
                                             contentType: contentType, deadline: deadline,
@@ -97,7 +97,7 @@ public final class EngineClient: Sendable {
     func unversionedRequest(_ method: EngineRequest.Method, _ path: String,
                             query: [(name: String, value: String)] = [], body: [UInt8]? = nil,
                             contentType: String? = nil, deadline: Deadline = .standard, label: String? = nil,
-                            sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws -> EngineResponse {
+                            sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws(EngineError) -> EngineResponse {
         let timeout: Duration? = switch deadline {
         case .standard: requestTimeout
         case .extended(let extra): requestTimeout + extra
@@ -112,7 +112,7 @@ public final class EngineClient: Sendable {
             return response
         } catch {
             logCall(request.endpoint, "failed (\(error))", since: started)
-            throw error
+            throw EngineError.wrapping(error, endpoint: request.endpoint)
         }
     }
 
@@ -140,8 +140,12 @@ public final class EngineClient: Sendable {
         }
     }
 
-    func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(value))
+    func encode<T: Encodable>(_ value: T) throws(EngineError) -> [UInt8] {
+        do {
+            return Array(try JSONEncoder().encode(value))
+        } catch {
+            throw .transport(endpoint: "encoding \(T.self)", reason: "\(error)")
+        }
     }
 
     /// The request as shown in messages and logs: method, unversioned path with its

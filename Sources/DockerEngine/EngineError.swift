@@ -25,6 +25,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(endpoint: String, reason: String)
     /// The raw (hijacked) connection was already closed.
     case connectionClosed(endpoint: String)
+    /// The calling task was cancelled, and the call with it.
+    case cancelled(endpoint: String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,17 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             return "The connection to the engine failed during \(endpoint): \(Self.sentence(reason))"
         case .connectionClosed(let endpoint):
             return "The connection to the engine for \(endpoint) is already closed."
+        case .cancelled(let endpoint):
+            return "The call \(endpoint) was cancelled."
+        }
+    }
+
+    /// Any failure of the call `endpoint` as the engine error it is: cancellation included.
+    static func wrapping(_ error: any Error, endpoint: String) -> EngineError {
+        switch error {
+        case let error as EngineError: error
+        case is CancellationError: .cancelled(endpoint: endpoint)
+        default: .transport(endpoint: endpoint, reason: "\(error)")
         }
     }
 

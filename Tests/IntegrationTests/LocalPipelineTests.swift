@@ -1,5 +1,5 @@
 import Foundation
-import MDExec
+@testable import MDExec
 import Testing
 
 /// The whole pipeline, Markdown in and report out, through the real `mdexec` binary with

@@ -5,7 +5,7 @@ import MDExec
 public enum ReportInvariants {
     /// What a recorded result holds for `output`: the sanitised text, with a final newline.
     public static func recordedText(for output: String) -> String {
-        let shown = ReportText.sanitizedForReport(output)
+        let shown = MarkdownReport.shown(output)
         if shown.isEmpty { return "" }
         return shown.hasSuffix("\n") ? shown : shown + "\n"
     }

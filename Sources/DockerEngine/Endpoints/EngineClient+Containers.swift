@@ -2,7 +2,7 @@ import Foundation
 
 extension EngineClient {
     /// Creates a container (`POST /containers/create`) and returns its id.
-    public func createContainer(name: String? = nil, spec: ContainerSpec) async throws -> String {
+    public func createContainer(name: String? = nil, spec: ContainerSpec) async throws(EngineError) -> String {
         struct Created: Decodable {
             var id: String
             enum CodingKeys: String, CodingKey { case id = "Id" }
@@ -14,19 +14,19 @@ extension EngineClient {
     }
 
     /// Starts a created container; starting a running one is not an error.
-    public func startContainer(_ id: String) async throws {
+    public func startContainer(_ id: String) async throws(EngineError) {
         let response = try await request(.post, "/containers/\(Self.segment(id))/start")
         try check(response, accepting: [304])
     }
 
     /// The container's state, name and labels (`GET /containers/{id}/json`).
-    public func inspectContainer(_ id: String) async throws -> ContainerInfo {
+    public func inspectContainer(_ id: String) async throws(EngineError) -> ContainerInfo {
         let response = try await request(.get, "/containers/\(Self.segment(id))/json")
         return try decode(ContainerInfo.self, from: response)
     }
 
     /// Stops a container: SIGTERM, then SIGKILL after `timeoutSeconds`. Stopping a stopped one is not an error.
-    public func stopContainer(_ id: String, timeoutSeconds: Int = 10) async throws {
+    public func stopContainer(_ id: String, timeoutSeconds: Int = 10) async throws(EngineError) {
         let query: [(name: String, value: String)] = [("t", String(timeoutSeconds))]
         let response = try await request(.post, "/containers/\(Self.segment(id))/stop", query: query,
                                           deadline: .extended(.seconds(max(0, timeoutSeconds))))
@@ -34,7 +34,7 @@ extension EngineClient {
     }
 
     /// Sends a signal (default `SIGKILL`) to the container's main process.
-    public func killContainer(_ id: String, signal: String = "SIGKILL") async throws {
+    public func killContainer(_ id: String, signal: String = "SIGKILL") async throws(EngineError) {
         let query: [(name: String, value: String)] = [("signal", signal)]
         let response = try await request(.post, "/containers/\(Self.segment(id))/kill", query: query)
         try check(response)
@@ -42,7 +42,7 @@ extension EngineClient {
 
     /// Removes a container; one that is already gone (404) or already being removed (409) counts
     /// as removed, so cleanup can always call this.
-    public func removeContainer(_ id: String, force: Bool = true, volumes: Bool = true) async throws {
+    public func removeContainer(_ id: String, force: Bool = true, volumes: Bool = true) async throws(EngineError) {
         let query: [(name: String, value: String)] = [("force", String(force)), ("v", String(volumes))]
         let response = try await request(.delete, "/containers/\(Self.segment(id))", query: query)
         if response.status == 404 { return }
@@ -51,7 +51,7 @@ extension EngineClient {
     }
 
     /// Restarts a container, giving its processes `timeoutSeconds` to stop.
-    public func restartContainer(_ id: String, timeoutSeconds: Int = 10) async throws {
+    public func restartContainer(_ id: String, timeoutSeconds: Int = 10) async throws(EngineError) {
         let query: [(name: String, value: String)] = [("t", String(timeoutSeconds))]
         let response = try await request(.post, "/containers/\(Self.segment(id))/restart", query: query,
                                           deadline: .extended(.seconds(max(0, timeoutSeconds))))
@@ -59,7 +59,7 @@ extension EngineClient {
     }
 
     /// Containers carrying every label in `labels` (`key` or `key=value`); stopped ones too when `all`.
-    public func listContainers(labels: [String] = [], all: Bool = true) async throws -> [ContainerSummary] {
+    public func listContainers(labels: [String] = [], all: Bool = true) async throws(EngineError) -> [ContainerSummary] {
         var query: [(name: String, value: String)] = [("all", String(all))]
         if !labels.isEmpty {
             let filters = String(decoding: try encode(["label": labels]), as: UTF8.self)
@@ -71,7 +71,7 @@ extension EngineClient {
 
     /// Waits until the container stops and returns its exit code (`POST /containers/{id}/wait`).
     /// Bounded by cancellation, not by a deadline.
-    public func waitContainer(_ id: String) async throws -> Int {
+    public func waitContainer(_ id: String) async throws(EngineError) -> Int {
         struct Waited: Decodable {
             var statusCode: Int
             enum CodingKeys: String, CodingKey { case statusCode = "StatusCode" }

@@ -3,7 +3,7 @@ import Foundation
 
 extension EngineClient {
     /// Creates an exec in a running container (`POST /containers/{id}/exec`) and returns its id.
-    public func createExec(containerID: String, spec: ExecSpec) async throws -> String {
+    public func createExec(containerID: String, spec: ExecSpec) async throws(EngineError) -> String {
         struct Created: Decodable {
             var id: String
             enum CodingKeys: String, CodingKey { case id = "Id" }
@@ -41,7 +41,7 @@ extension EngineClient {
     }
 
     /// The exec's state; `exitCode` is set once it has ended (`GET /exec/{id}/json`).
-    public func inspectExec(_ id: String) async throws -> ExecInfo {
+    public func inspectExec(_ id: String) async throws(EngineError) -> ExecInfo {
         let response = try await request(.get, "/exec/\(Self.segment(id))/json")
         return try decode(ExecInfo.self, from: response)
     }

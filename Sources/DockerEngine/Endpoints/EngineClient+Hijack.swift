@@ -5,7 +5,7 @@ extension EngineClient {
     /// Starts an exec created with `attachStdin: true` over a raw connection and returns it
     /// attached: write its stdin, read its output. `tty` must match the exec's `Tty`.
     /// The handshake (connect, request, `101 UPGRADED`) is bounded by `requestTimeout`.
-    public func attachExec(_ id: String, tty: Bool = false) async throws -> HijackedExec {
+    public func attachExec(_ id: String, tty: Bool = false) async throws(EngineError) -> HijackedExec {
         let version = try await apiVersion()
         let endpoint = Self.endpoint(.post, "/exec/\(id)/start", [])
         let request = Self.hijackRequest(path: "/v\(version)/exec/\(Self.segment(id))/start",
@@ -24,7 +24,7 @@ extension EngineClient {
             logCall(endpoint, "101 (attached)", since: started)
         } catch {
             logCall(endpoint, "failed (\(error))", since: started)
-            throw error
+            throw EngineError.wrapping(error, endpoint: endpoint)
         }
         let (connection, leftover) = attached
         return HijackedExec(id: id, connection: connection, tty: tty, initialBytes: leftover, endpoint: endpoint)

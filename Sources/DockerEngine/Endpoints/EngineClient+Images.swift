@@ -3,7 +3,7 @@ import Foundation
 
 extension EngineClient {
     /// True when the engine has the image locally (`GET /images/{name}/json`; 404 is false).
-    public func imageExists(_ reference: String) async throws -> Bool {
+    public func imageExists(_ reference: String) async throws(EngineError) -> Bool {
         let path = "/images/\(Self.imagePath(reference))/json"
         let response = try await request(.get, path)
         if response.status == 404 { return false }

@@ -43,17 +43,17 @@ public final class HijackedExec: Sendable {
 
     /// Sends bytes to the process's stdin, in order with earlier writes. Waits while the
     /// process is not reading. Cancelling the calling task closes the connection.
-    public func write(_ bytes: [UInt8]) async throws {
+    public func write(_ bytes: [UInt8]) async throws(EngineError) {
         try await onWriter { connection, endpoint in try connection.send(bytes, endpoint: endpoint) }
     }
 
     /// Sends a string's UTF-8 bytes to the process's stdin.
-    public func write(_ text: String) async throws {
+    public func write(_ text: String) async throws(EngineError) {
         try await write(Array(text.utf8))
     }
 
     /// Ends the process's stdin (after earlier writes), as a pipe closing would; output keeps coming.
-    public func closeWrite() async throws {
+    public func closeWrite() async throws(EngineError) {
         try await onWriter { connection, endpoint in try connection.shutdownWrite(endpoint: endpoint) }
     }
 
@@ -63,18 +63,22 @@ public final class HijackedExec: Sendable {
         connection.close()
     }
 
-    private func onWriter(_ work: @escaping @Sendable (RawConnection, String) throws -> Void) async throws {
+    private func onWriter(_ work: @escaping @Sendable (RawConnection, String) throws -> Void) async throws(EngineError) {
         let connection = self.connection
         let endpoint = self.endpoint
         let writer = self.writer
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                writer.async {
-                    continuation.resume(with: Result { try work(connection, endpoint) })
+        do {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    writer.async {
+                        continuation.resume(with: Result { try work(connection, endpoint) })
+                    }
                 }
+            } onCancel: {
+                connection.close()
             }
-        } onCancel: {
-            connection.close()
+        } catch {
+            throw EngineError.wrapping(error, endpoint: endpoint)
         }
     }
 

@@ -19,7 +19,8 @@ final class EngineTransport: Sendable {
 
     /// Sends a request; a 2xx body goes to `sink` as it arrives when one is given, otherwise it is
     /// returned whole. Non-2xx answers are returned (with their body), not thrown.
-    /// Cancelling the task aborts the transfer promptly and throws `CancellationError`.
+    /// Cancelling the task aborts the transfer promptly and throws `CancellationError` (the
+    /// client turns it into `EngineError.cancelled`).
     func send(_ request: EngineRequest,
               sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws -> EngineResponse {
         let token = TransferToken()

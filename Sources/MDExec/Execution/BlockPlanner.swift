@@ -44,7 +44,7 @@ public struct BlockPlanner: Sendable {
     }
 
     /// The plan `mdexec blocks` prints.
-    public func plan(_ blocks: [CodeBlock]) -> [PlannedBlock] {
+    func plan(_ blocks: [CodeBlock]) -> [PlannedBlock] {
         blocks.map(plan)
     }
 

@@ -16,6 +16,18 @@ public struct LanguageTable: Sendable, Equatable {
     private var overrides: [String: Interpreter]
 
     /// The default table, with `overrides` (language, lowercased, to interpreter) on top.
+    /// The table with `NAME=COMMAND[:EXT]` overrides (`--language`), the last one of a name winning.
+    public init(overrideSpecs specs: [String]) throws(ConfigurationError) {
+        var overrides: [String: Interpreter] = [:]
+        for text in specs {
+            guard let (name, interpreter) = Self.parseOverride(text) else {
+                throw ConfigurationError("--language takes NAME=COMMAND[:EXT] (got '\(text)').")
+            }
+            overrides[name] = interpreter
+        }
+        self.init(overrides: overrides)
+    }
+
     public init(overrides: [String: Interpreter] = [:]) {
         self.overrides = Dictionary(uniqueKeysWithValues: overrides.map { ($0.key.lowercased(), $0.value) })
     }
@@ -36,7 +48,7 @@ public struct LanguageTable: Sendable, Equatable {
     }
 
     /// Parses one `--language NAME=COMMAND[:EXT]` value.
-    public static func parseOverride(_ text: String) -> (String, Interpreter)? {
+    static func parseOverride(_ text: String) -> (String, Interpreter)? {
         guard let equals = text.firstIndex(of: "=") else { return nil }
         let name = text[..<equals].trimmingWhitespace().lowercased()
         var rest = String(text[text.index(after: equals)...])

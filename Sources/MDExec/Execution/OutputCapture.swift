@@ -3,7 +3,7 @@ import Synchronization
 /// Collects a block's output as it arrives, within a byte budget: stdout and stderr apart,
 /// and both interleaved in arrival order. Bytes beyond the budget are counted and dropped,
 /// so memory stays bounded whatever a block prints.
-public final class OutputCapture: Sendable {
+final class OutputCapture: Sendable {
     private struct Buffers {
         var stdout: [UInt8] = []
         var stderr: [UInt8] = []
@@ -12,14 +12,14 @@ public final class OutputCapture: Sendable {
     }
 
     /// The most bytes kept of the interleaved output (and of each stream).
-    public let limit: Int
+    let limit: Int
     private let buffers = Mutex(Buffers())
 
-    public init(limit: Int) {
+    init(limit: Int) {
         self.limit = max(0, limit)
     }
 
-    public func append(_ channel: OutputChannel, _ bytes: [UInt8]) {
+    func append(_ channel: OutputChannel, _ bytes: [UInt8]) {
         buffers.withLock { buffers in
             let room = limit - buffers.interleaved.count
             let kept = bytes.prefix(max(0, room))
@@ -34,11 +34,11 @@ public final class OutputCapture: Sendable {
     }
 
     /// How many bytes were dropped over the limit.
-    public var droppedBytes: Int { buffers.withLock { $0.dropped } }
+    var droppedBytes: Int { buffers.withLock { $0.dropped } }
 
     /// The captured text: invalid UTF-8 replaced by U+FFFD, a visible truncation line when
     /// bytes were dropped, and `Timeout` at the end of a timed-out block's output.
-    public func text(timedOut: Bool = false) -> CapturedText {
+    func text(timedOut: Bool = false) -> CapturedText {
         buffers.withLock { buffers in
             var output = String(decoding: buffers.interleaved, as: UTF8.self)
             if buffers.dropped > 0 {
@@ -57,9 +57,9 @@ public final class OutputCapture: Sendable {
 }
 
 /// A block's output as text.
-public struct CapturedText: Sendable, Equatable {
-    public var stdout: String
-    public var stderr: String
+struct CapturedText: Sendable, Equatable {
+    var stdout: String
+    var stderr: String
     /// Both streams interleaved, with the truncation and `Timeout` lines.
-    public var output: String
+    var output: String
 }

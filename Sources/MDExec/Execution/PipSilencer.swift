@@ -2,9 +2,9 @@ import Foundation
 
 /// The ancestor's `silence_pip`: `pip install` lines (and `!pip install` in python) get
 /// `-qqq`, so reports are not buried in pip's progress output.
-public enum PipSilencer {
+enum PipSilencer {
     /// The code with `-qqq` added to every `pip install` line that lacks it.
-    public static func silence(_ code: String, interpreter: String) -> String {
+    static func silence(_ code: String, interpreter: String) -> String {
         let isPython = interpreter.hasPrefix("python")
         let isShell = ["sh", "bash", "pwsh"].contains(interpreter)
         guard isPython || isShell else { return code }

@@ -3,13 +3,13 @@ import SystemPackage
 
 /// Checks and writes paths that blocks name (`# filename:` hints, `file=`): a path that
 /// resolves outside the workspace, lexically or through a symlink, is never written.
-public enum WorkspacePath {
+enum WorkspacePath {
     /// The ancestor's message for a path outside the workspace.
-    public static let outsideMessage = "Filename is not in the workspace"
+    static let outsideMessage = "Filename is not in the workspace"
 
     /// The normalised relative path, or an error when it is absolute, empty, holds a
     /// newline or NUL, or climbs out with `..`.
-    public static func normalized(_ path: String) throws(ExecutionError) -> String {
+    static func normalized(_ path: String) throws(ExecutionError) -> String {
         guard !path.isEmpty, !path.hasPrefix("/"), !path.utf8.contains(where: { $0 == 0 || $0 == 0x0A || $0 == 0x0D })
         else { throw ExecutionError(.outsideWorkspace, outsideMessage) }
         if isNormal(path) { return path }
@@ -47,7 +47,7 @@ public enum WorkspacePath {
 
     /// Writes `contents` to `path` inside the host directory `root`, creating missing
     /// parent directories; refuses any step that a symlink leads outside `root`.
-    public static func write(_ contents: [UInt8], to path: String, root: String) throws(ExecutionError) {
+    static func write(_ contents: [UInt8], to path: String, root: String) throws(ExecutionError) {
         let target = try resolve(path, root: root, creatingParents: true)
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -63,7 +63,7 @@ public enum WorkspacePath {
     }
 
     /// The host path `path` resolves to inside `root`, following symlinks that stay inside.
-    public static func resolve(_ path: String, root: String, creatingParents: Bool) throws(ExecutionError) -> String {
+    static func resolve(_ path: String, root: String, creatingParents: Bool) throws(ExecutionError) -> String {
         let relative = try normalized(path)
         guard let realRoot = realPath(root) else {
             throw ExecutionError(.writeFailed, "The workspace \(root) does not exist.")

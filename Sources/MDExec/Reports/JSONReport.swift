@@ -15,7 +15,7 @@ public enum JSONReport {
 
     /// What `mdexec blocks --json` prints for one document: its blocks with `attributes`
     /// (a bare word is `true`, `key=value` is `"value"`), `runs` and `reason`; no summary.
-    public static func renderPlan(document: String, blocks: [PlannedBlock]) -> [UInt8] {
+    static func renderPlan(document: String, blocks: [PlannedBlock]) -> [UInt8] {
         var writer = PlanJSONWriter(inArray: false)
         writer.beginDocument(document)
         blocks.forEach { writer.add($0) }
@@ -24,7 +24,7 @@ public enum JSONReport {
     }
 
     /// The plans of several documents: a JSON array of their objects, in order.
-    public static func renderPlans(_ plans: [(document: String, blocks: [PlannedBlock])]) -> [UInt8] {
+    static func renderPlans(_ plans: [(document: String, blocks: [PlannedBlock])]) -> [UInt8] {
         var writer = PlanJSONWriter(inArray: true)
         for plan in plans {
             writer.beginDocument(plan.document)

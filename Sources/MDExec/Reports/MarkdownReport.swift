@@ -9,6 +9,12 @@
 /// line is already blank, one after it; an unclosed block first gets its closing fence, and a
 /// last line without a terminator gets one. Inserted lines use the document's line ending.
 public enum MarkdownReport {
+    /// A block's output as the report shows it: terminal escape sequences dropped, other
+    /// control characters as visible symbols, `\n` and `\t` kept.
+    public static func shown(_ output: String) -> String {
+        ReportText.sanitizedForReport(output)
+    }
+
     /// The report of `document`, whose blocks ran with `results` (matched by block index;
     /// blocks without a result, or that were not executed (`wasExecuted`), are left as they are).
     public static func render(

@@ -20,7 +20,7 @@ import SystemPackage
 ///   and the link itself stays.
 public enum OutputFile {
     /// Writes `bytes` to `path` as described above; throws ``ReportError`` saying what to fix.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    public static func write(_ bytes: [UInt8], to path: String) throws(ReportError) {
         guard !path.isEmpty else {
             throw ReportError(code: .writeFailed, path: path, reason: "the path is empty.")
         }
@@ -65,7 +65,7 @@ public enum OutputFile {
     private static func replaceAtomically(
         _ bytes: [UInt8], target: String, path: String, directory: String, mode: mode_t,
         owner: (uid_t, gid_t)?
-    ) throws {
+    ) throws(ReportError) {
         let base = target.split(separator: "/").last.map(String.init) ?? "report"
         var template = Array("\(directory)/.\(base).mdexec-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
@@ -99,7 +99,7 @@ public enum OutputFile {
         }
     }
 
-    private static func writeDirectly(_ bytes: [UInt8], target: String, path: String, directory: String) throws {
+    private static func writeDirectly(_ bytes: [UInt8], target: String, path: String, directory: String) throws(ReportError) {
         let fd = open(target, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ReportError.system(errno, path: path, directory: directory, operation: "open")
@@ -108,7 +108,7 @@ public enum OutputFile {
         try writeAll(bytes, fd: fd, path: path, directory: directory)
     }
 
-    private static func writeAll(_ bytes: [UInt8], fd: Int32, path: String, directory: String) throws {
+    private static func writeAll(_ bytes: [UInt8], fd: Int32, path: String, directory: String) throws(ReportError) {
         do {
             _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
         } catch let error as Errno {
@@ -134,7 +134,7 @@ public enum OutputFile {
     }
 
     /// `path` with symbolic links followed (also dangling ones, whose target may be created).
-    static func resolvedSymlinks(_ path: String) throws -> String {
+    static func resolvedSymlinks(_ path: String) throws(ReportError) -> String {
         var current = path
         for _ in 0..<40 {
             var info = stat()

@@ -1,7 +1,7 @@
 /// Writes what `mdexec blocks --json` prints one block at a time, so a huge document is
 /// listed without keeping its blocks: the same bytes as ``JSONReport/renderPlan(document:blocks:)``
 /// (one document) or ``JSONReport/renderPlans(_:)`` (several, as a JSON array).
-public struct PlanJSONWriter {
+struct PlanJSONWriter {
     private var out: [UInt8] = []
     /// Full pieces of the text so far: a long plan is kept in pieces of about
     /// ``pieceSize`` instead of one array that is copied each time it grows.
@@ -14,12 +14,12 @@ public struct PlanJSONWriter {
     private var base: Int { inArray ? 2 : 0 }
 
     /// A writer for one document (`inArray: false`) or for a JSON array of documents.
-    public init(inArray: Bool) {
+    init(inArray: Bool) {
         self.inArray = inArray
     }
 
     /// Starts the object of the document at `path`.
-    public mutating func beginDocument(_ path: String) {
+    mutating func beginDocument(_ path: String) {
         if inArray { out.appendLiteral(documents == 0 ? "[\n" : ",\n") }
         documents += 1
         blocksInDocument = 0
@@ -35,7 +35,7 @@ public struct PlanJSONWriter {
 
     /// Adds one block of the current document, written field by field (no ``JSONValue``
     /// in between: this runs once per block of documents with hundreds of thousands).
-    public mutating func add(_ block: PlannedBlock) {
+    mutating func add(_ block: PlannedBlock) {
         out.appendLiteral(blocksInDocument == 0 ? "[\n" : ",\n")
         blocksInDocument += 1
         let indent = base + 4
@@ -82,7 +82,7 @@ public struct PlanJSONWriter {
     }
 
     /// Ends the object of the current document.
-    public mutating func endDocument() {
+    mutating func endDocument() {
         if blocksInDocument == 0 {
             out.appendLiteral("[]")
         } else {
@@ -96,7 +96,7 @@ public struct PlanJSONWriter {
     }
 
     /// The whole text, ending with a newline, in pieces to be written one after another.
-    public mutating func finish() -> [[UInt8]] {
+    mutating func finish() -> [[UInt8]] {
         if inArray { out.appendLiteral(documents == 0 ? "[]" : "\n]") }
         out.append(0x0A)
         pieces.append(out)

@@ -1,11 +1,11 @@
 /// Text transformations shared by the reports and by `check`: what the Markdown report
 /// shows of an output, and how two outputs are compared.
-public enum ReportText {
+enum ReportText {
     /// The output as the Markdown report shows it: `\r\n` becomes `\n`, terminal escape
     /// sequences (CSI, OSC and other string sequences, two-byte `ESC x`, C1 CSI `U+009B`)
     /// are dropped, and every other C0 control character is shown as its visible symbol
     /// (U+2400 + code, e.g. `␀`, `␇`, `␍` for a lone CR; `␡` for DEL). `\n` and `\t` stay.
-    public static func sanitizedForReport(_ s: String) -> String {
+    static func sanitizedForReport(_ s: String) -> String {
         // Most outputs need nothing: no control byte but `\n` and `\t`, no DEL, no C1 CSI.
         let clean = s.utf8.allSatisfy { byte in
             (byte >= 0x20 && byte != 0x7F && byte != 0xC2) || byte == 0x0A || byte == 0x09
@@ -51,7 +51,7 @@ public enum ReportText {
 
     /// The form `check` compares: line endings (`\r\n`, lone `\r`) become `\n`, trailing
     /// spaces and tabs of every line and trailing blank lines are removed; nothing else.
-    public static func normalizedForComparison(_ s: String) -> String {
+    static func normalizedForComparison(_ s: String) -> String {
         var lines: [String.UnicodeScalarView] = [String.UnicodeScalarView()]
         var previousWasCR = false
         for c in s.unicodeScalars {

@@ -1,10 +1,10 @@
 /// A line-based unified diff (Myers' algorithm), as `check` prints on standard error when
 /// a block's output differs from the recorded one.
-public enum UnifiedDiff {
+enum UnifiedDiff {
     /// The diff from `expected` to `actual`: `---`/`+++` header lines with the labels, then
     /// `@@ -a,b +c,d @@` hunks with `context` lines of context. Empty when the texts have the
     /// same lines. A final `\n` does not count as an extra (empty) line.
-    public static func render(
+    static func render(
         expected: String, actual: String, expectedLabel: String = "expected",
         actualLabel: String = "actual", context: Int = 3
     ) -> String {

@@ -15,7 +15,7 @@ struct RunSettings: Sendable {
         executorKind = executor.executor
         runner = executor.runner
         configuration = try executor.configuration()
-        languages = executor.languageOptions.table
+        languages = try executor.languageOptions.table()
         var options = RunOptions()
         options.keepGoing = policy.keepGoing
         options.timeoutSeconds = configuration.timeout

@@ -6,18 +6,14 @@ struct LanguageOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Run blocks of language NAME with COMMAND, files ending in .EXT (repeatable).", valueName: "NAME=COMMAND[:EXT]"))
     var language: [String] = []
 
-    func validate() throws {
-        for text in language where LanguageTable.parseOverride(text) == nil {
-            throw ValidationError("--language takes NAME=COMMAND[:EXT] (got '\(text)').")
-        }
-    }
+    func validate() throws { _ = try table() }
 
     /// The language table with every override.
-    var table: LanguageTable {
-        var overrides: [String: LanguageTable.Interpreter] = [:]
-        for text in language {
-            if let (name, interpreter) = LanguageTable.parseOverride(text) { overrides[name] = interpreter }
+    func table() throws -> LanguageTable {
+        do {
+            return try LanguageTable(overrideSpecs: language)
+        } catch {
+            throw ValidationError(error.description)
         }
-        return LanguageTable(overrides: overrides)
     }
 }

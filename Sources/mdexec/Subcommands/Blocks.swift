@@ -16,7 +16,7 @@ struct Blocks: AsyncParsableCommand {
     var documents: [String]
 
     func run() async throws {
-        let planner = BlockPlanner(languages: languageOptions.table)
+        let planner = BlockPlanner(languages: try languageOptions.table())
         // Each block is planned and written as it is extracted (the JSON on a second thread):
         // a huge document is listed without keeping its blocks. Nothing is printed until
         // every document is read, so a bad one gives an error and no partial plan.

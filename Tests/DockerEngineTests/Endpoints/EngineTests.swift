@@ -99,7 +99,8 @@ struct EngineTests {
             let clock = ContinuousClock()
             let start = clock.now
             task.cancel()
-            await #expect(throws: CancellationError.self) { try await task.value }
+            // Typed: a cancelled call is EngineError.cancelled, naming the call.
+            await #expect(throws: EngineError.cancelled(endpoint: "POST /exec/\(exec)/start")) { try await task.value }
             let elapsed = clock.now - start
             print("[timing] startExec cancellation took \(elapsed)")
             #expect(elapsed < .milliseconds(500))

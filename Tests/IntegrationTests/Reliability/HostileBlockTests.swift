@@ -1,6 +1,6 @@
 import EngineTestSupport
 import Foundation
-import MDExec
+@testable import MDExec
 import Testing
 
 extension ReliabilityTests {
