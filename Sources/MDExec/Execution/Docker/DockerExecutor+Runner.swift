@@ -101,7 +101,7 @@ extension DockerExecutor {
         let started = ContinuousClock.now
         let code: Int
         if let link = state.withLock({ $0.link }) {
-            do {
+            do throws(ExecutionError) {
                 code = try await link.run(
                     file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
             } catch {
@@ -152,12 +152,10 @@ extension DockerExecutor {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
         let sink: @Sendable (OutputChannel, [UInt8]) -> Void = { channel, bytes in capture?.append(channel, bytes) }
         if let link = state.withLock({ $0.link }) {
-            do {
+            do throws(ExecutionError) {
                 return try await link.run(shellCommand: command, timeoutSeconds: timeoutSeconds, onOutput: sink)
-            } catch let error as ExecutionError {
-                throw await explained(error, containerID: id)
             } catch {
-                throw ExecutionError(.infrastructure, "The container's runner failed: \(error)")
+                throw await explained(error, containerID: id)
             }
         }
         return try await execOnce(
@@ -209,10 +207,7 @@ extension DockerExecutor {
     }
 
     /// An error of the runner, with what the engine says about the container.
-    private func explained(_ error: any Error, containerID id: String) async -> ExecutionError {
-        guard let error = error as? ExecutionError else {
-            return ExecutionError(.infrastructure, "The container's runner failed: \(error)")
-        }
+    private func explained(_ error: ExecutionError, containerID id: String) async -> ExecutionError {
         guard error.endsRun else { return error }
         do {
             let info = try await client.inspectContainer(id)

@@ -109,15 +109,8 @@ public final class LocalExecutor: CodeExecutor {
             throw ExecutionError(.notStarted, "The local executor is not started.")
         }
         let started = ContinuousClock.now
-        let code: Int
-        do {
-            code = try await link.run(
-                file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
-        } catch let error as ExecutionError {
-            throw error
-        } catch {
-            throw ExecutionError(.infrastructure, "The local runner failed: \(error)")
-        }
+        let code = try await link.run(
+            file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
         let elapsed = ContinuousClock.now - started
         return ExecutionOutcome.classify(
             exitCode: code, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
