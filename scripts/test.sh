@@ -21,6 +21,12 @@ missing() {
 }
 
 ensure_packages pkg-config libcmark-dev libcurl4-openssl-dev curl || exit 1
+# The tree is formatted with swift format (.swift-format); CI keeps it so.
+if [ "${CI:-}" = "true" ]; then
+  say "swift format lint --strict"
+  swift format lint --strict --recursive --parallel Package.swift Sources Tests \
+    || { say "not formatted: run swift format -i -r Package.swift Sources Tests"; exit 1; }
+fi
 trap 'stop_started_podman; stop_started_engine' EXIT
 docker=ok
 ensure_packages docker.io debootstrap && ensure_engine && ensure_image || docker=missing

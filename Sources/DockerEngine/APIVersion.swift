@@ -12,15 +12,18 @@ public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     public init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]),
-              major >= 0, minor >= 0 else { return nil }
+            major >= 0, minor >= 0
+        else { return nil }
         self.init(major, minor)
     }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let version = APIVersion(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "not an API version: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "not an API version: \(text)"))
         }
         self = version
     }
@@ -43,15 +46,18 @@ public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// The version to use with an engine: `min(clientMaximum, daemonMaximum)`, refused when it
     /// falls below what the engine or this client accepts.
-    public static func negotiate(daemonMaximum: APIVersion, daemonMinimum: APIVersion?,
-                                 host: DockerHost,
-                                 clientMaximum: APIVersion = .clientMaximum,
-                                 clientMinimum: APIVersion = .clientMinimum) throws(EngineError) -> APIVersion {
+    public static func negotiate(
+        daemonMaximum: APIVersion, daemonMinimum: APIVersion?,
+        host: DockerHost,
+        clientMaximum: APIVersion = .clientMaximum,
+        clientMinimum: APIVersion = .clientMinimum
+    ) throws(EngineError) -> APIVersion {
         let chosen = min(clientMaximum, daemonMaximum)
         let daemonMin = daemonMinimum ?? chosen
         guard chosen >= daemonMin, chosen >= clientMinimum else {
-            throw .unsupportedAPIVersion(host: host, daemonMinimum: daemonMin, daemonMaximum: daemonMaximum,
-                                         clientMinimum: clientMinimum, clientMaximum: clientMaximum)
+            throw .unsupportedAPIVersion(
+                host: host, daemonMinimum: daemonMin, daemonMaximum: daemonMaximum,
+                clientMinimum: clientMinimum, clientMaximum: clientMaximum)
         }
         return chosen
     }

@@ -28,7 +28,8 @@ public struct DockerHost: Sendable, Hashable, CustomStringConvertible {
         if trimmed.hasPrefix("unix://") {
             let path = String(trimmed.dropFirst("unix://".count))
             guard path.hasPrefix("/") else {
-                throw EngineError.invalidHost(value, reason: "a unix socket path must be absolute, as in unix:///var/run/docker.sock")
+                throw EngineError.invalidHost(
+                    value, reason: "a unix socket path must be absolute, as in unix:///var/run/docker.sock")
             }
             self.init(.unix(path: path))
         } else if trimmed.hasPrefix("tcp://") {
@@ -42,7 +43,9 @@ public struct DockerHost: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The host named by the `DOCKER_HOST` environment variable, or the local socket when it is absent or empty.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(EngineError) -> DockerHost {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(EngineError) -> DockerHost
+    {
         guard let value = environment["DOCKER_HOST"], !value.isEmpty else { return .local }
         return try DockerHost(parsing: value)
     }
@@ -88,8 +91,9 @@ public struct DockerHost: Sendable, Hashable, CustomStringConvertible {
             }
             host = String(text[text.index(after: text.startIndex)..<close])
             let after = text[text.index(after: close)...]
-            if after.hasPrefix(":") { portText = String(after.dropFirst()) }
-            else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portText = String(after.dropFirst())
+            } else if !after.isEmpty {
                 throw EngineError.invalidHost(original, reason: "unexpected text after the address")
             }
         } else if let colon = text.lastIndex(of: ":") {

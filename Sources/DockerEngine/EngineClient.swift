@@ -1,6 +1,6 @@
-import Synchronization
 import Foundation
 import Logging
+import Synchronization
 
 /// A client for the Docker Engine API over libcurl.
 ///
@@ -26,8 +26,10 @@ public final class EngineClient: Sendable {
     }
 
     /// Creates a client; nothing is sent until the first call.
-    public init(host: DockerHost, requestTimeout: Duration = .seconds(30),
-                connectTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "mdexec.engine")) {
+    public init(
+        host: DockerHost, requestTimeout: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "mdexec.engine")
+    ) {
         self.host = host
         self.requestTimeout = requestTimeout
         self.logger = logger
@@ -35,8 +37,10 @@ public final class EngineClient: Sendable {
     }
 
     /// A client for the engine named by `DOCKER_HOST` (or the local socket).
-    public convenience init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                            requestTimeout: Duration = .seconds(30)) throws(EngineError) {
+    public convenience init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        requestTimeout: Duration = .seconds(30)
+    ) throws(EngineError) {
         self.init(host: try DockerHost.fromEnvironment(environment), requestTimeout: requestTimeout)
     }
 
@@ -84,27 +88,34 @@ public final class EngineClient: Sendable {
     }
 
     /// Sends a request to a versioned path (`/v1.NN` + `path`).
-    func request(_ method: EngineRequest.Method, _ path: String, query: [(name: String, value: String)] = [],
-                 body: [UInt8]? = nil, contentType: String? = nil, deadline: Deadline = .standard,
-                 sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws(EngineError) -> EngineResponse {
+    func request(
+        _ method: EngineRequest.Method, _ path: String, query: [(name: String, value: String)] = [],
+        body: [UInt8]? = nil, contentType: String? = nil, deadline: Deadline = .standard,
+        sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil
+    ) async throws(EngineError) -> EngineResponse {
         let version = try await apiVersion()
-        return try await unversionedRequest(method, "/v\(version)" + path, query: query, body: body,
-                                            contentType: contentType, deadline: deadline,
-                                            label: Self.endpoint(method, path, query), sink: sink)
+        return try await unversionedRequest(
+            method, "/v\(version)" + path, query: query, body: body,
+            contentType: contentType, deadline: deadline,
+            label: Self.endpoint(method, path, query), sink: sink)
     }
 
     /// Sends a request to a path as given (for `/_ping` and `/version`).
-    func unversionedRequest(_ method: EngineRequest.Method, _ path: String,
-                            query: [(name: String, value: String)] = [], body: [UInt8]? = nil,
-                            contentType: String? = nil, deadline: Deadline = .standard, label: String? = nil,
-                            sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws(EngineError) -> EngineResponse {
-        let timeout: Duration? = switch deadline {
-        case .standard: requestTimeout
-        case .extended(let extra): requestTimeout + extra
-        case .none: nil
-        }
-        let request = EngineRequest(method, path, query: query, body: body, contentType: contentType,
-                                    timeout: timeout, endpoint: label ?? Self.endpoint(method, path, query))
+    func unversionedRequest(
+        _ method: EngineRequest.Method, _ path: String,
+        query: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+        contentType: String? = nil, deadline: Deadline = .standard, label: String? = nil,
+        sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil
+    ) async throws(EngineError) -> EngineResponse {
+        let timeout: Duration? =
+            switch deadline {
+            case .standard: requestTimeout
+            case .extended(let extra): requestTimeout + extra
+            case .none: nil
+            }
+        let request = EngineRequest(
+            method, path, query: query, body: body, contentType: contentType,
+            timeout: timeout, endpoint: label ?? Self.endpoint(method, path, query))
         let started = ContinuousClock.now
         do {
             let response = try await transport.send(request, sink: sink)
@@ -150,7 +161,9 @@ public final class EngineClient: Sendable {
 
     /// The request as shown in messages and logs: method, unversioned path with its
     /// segments unescaped, and readable query.
-    static func endpoint(_ method: EngineRequest.Method, _ path: String, _ query: [(name: String, value: String)]) -> String {
+    static func endpoint(_ method: EngineRequest.Method, _ path: String, _ query: [(name: String, value: String)])
+        -> String
+    {
         let readable = query.isEmpty ? "" : "?" + query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
         return "\(method.rawValue) \(path.removingPercentEncoding ?? path)\(readable)"
     }

@@ -7,8 +7,9 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No connection could be made to the engine.
     case unreachable(host: DockerHost, reason: String)
     /// The engine's API version range does not overlap the versions this client speaks.
-    case unsupportedAPIVersion(host: DockerHost, daemonMinimum: APIVersion, daemonMaximum: APIVersion,
-                               clientMinimum: APIVersion, clientMaximum: APIVersion)
+    case unsupportedAPIVersion(
+        host: DockerHost, daemonMinimum: APIVersion, daemonMaximum: APIVersion,
+        clientMinimum: APIVersion, clientMaximum: APIVersion)
     /// The engine answered with an error status; `message` is the engine's own.
     case api(status: Int, message: String, endpoint: String)
     /// The engine answered 404 (no such container, image or exec); `message` is the engine's own.

@@ -23,8 +23,10 @@ public struct TarArchive: Sendable {
     /// Modification time written on every entry, in seconds since 1970.
     public var modificationTime: Int
 
-    public init(userID: Int = 0, groupID: Int = 0,
-                modificationTime: Int = Int(Date().timeIntervalSince1970)) {
+    public init(
+        userID: Int = 0, groupID: Int = 0,
+        modificationTime: Int = Int(Date().timeIntervalSince1970)
+    ) {
         self.userID = userID
         self.groupID = groupID
         self.modificationTime = modificationTime

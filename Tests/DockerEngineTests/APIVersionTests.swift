@@ -16,7 +16,8 @@ struct APIVersionTests {
         let v110 = try #require(APIVersion("1.10"))
         #expect(v19 < v110)
         #expect(v110 < APIVersion(1, 41))
-        #expect(APIVersion("1") == nil && APIVersion("1.x") == nil && APIVersion("") == nil && APIVersion("1.2.3") == nil)
+        #expect(
+            APIVersion("1") == nil && APIVersion("1.x") == nil && APIVersion("") == nil && APIVersion("1.2.3") == nil)
     }
 
     @Test("the recorded 20.10 engine negotiates 1.41")
@@ -51,7 +52,8 @@ struct APIVersionTests {
 
     @Test("an older engine within range is spoken to in its own version, compared numerically")
     func olderWithinRange() throws {
-        let chosen = try APIVersion.negotiate(daemonMaximum: APIVersion(1, 30), daemonMinimum: APIVersion(1, 9), host: host)
+        let chosen = try APIVersion.negotiate(
+            daemonMaximum: APIVersion(1, 30), daemonMinimum: APIVersion(1, 9), host: host)
         #expect(chosen == APIVersion(1, 30))
     }
 

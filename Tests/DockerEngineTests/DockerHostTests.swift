@@ -30,9 +30,12 @@ struct DockerHostTests {
         #expect(try DockerHost(parsing: "tcp://[::1]:2375").description == "tcp://[::1]:2375")
     }
 
-    @Test("bad values are refused with a message naming them", arguments: [
-        "http://localhost:2375", "unix://relative.sock", "tcp://host:99999", "tcp://:2375", "tcp://host:port", "ssh://me@box",
-    ])
+    @Test(
+        "bad values are refused with a message naming them",
+        arguments: [
+            "http://localhost:2375", "unix://relative.sock", "tcp://host:99999", "tcp://:2375", "tcp://host:port",
+            "ssh://me@box",
+        ])
     func invalid(value: String) {
         let error = #expect(throws: EngineError.self) { try DockerHost(parsing: value) }
         #expect(error?.description.contains(value) == true)

@@ -60,7 +60,8 @@ public enum EngineGate {
     /// (under `CI=true`) or prints a SKIPPED line, and returns false.
     public static func ready(sourceLocation: SourceLocation = #_sourceLocation) async throws -> Bool {
         guard let problem = await probe.value else { return true }
-        let fix = "Run scripts/test.sh (as root it installs docker.io and podman, starts the engines and builds the "
+        let fix =
+            "Run scripts/test.sh (as root it installs docker.io and podman, starts the engines and builds the "
             + "test image \(image) with scripts/build-test-image.sh), or point DOCKER_HOST / MDEXEC_TEST_IMAGE at an "
             + "engine and image that exist."
         if ProcessInfo.processInfo.environment["CI"] == "true" {
@@ -70,7 +71,9 @@ public enum EngineGate {
             return false
         }
         FileHandle.standardError.write(
-            Data("\n*** SKIPPED: no engine (\(problem)). \(fix) [\(sourceLocation.fileID):\(sourceLocation.line)]\n".utf8))
+            Data(
+                "\n*** SKIPPED: no engine (\(problem)). \(fix) [\(sourceLocation.fileID):\(sourceLocation.line)]\n".utf8
+            ))
         return false
     }
 

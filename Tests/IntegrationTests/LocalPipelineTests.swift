@@ -1,6 +1,7 @@
 import Foundation
-@testable import MDExec
 import Testing
+
+@testable import MDExec
 
 /// The whole pipeline, Markdown in and report out, through the real `mdexec` binary with
 /// the local executor (no engine needed).
@@ -104,7 +105,8 @@ struct LocalPipelineTests {
         #expect(passing.status == 0)
         #expect(passing.stdout.isEmpty)
 
-        let edited = try scratch.read("report.md").replacingOccurrences(of: "```output\nalpha\nbeta\n", with: "```output\nalpha\ngamma  \n")
+        let edited = try scratch.read("report.md").replacingOccurrences(
+            of: "```output\nalpha\nbeta\n", with: "```output\nalpha\ngamma  \n")
         try scratch.write("report.md", edited)
         let json = scratch.path + "/r.json"
         let failing = try CLI.run(["check"] + local + ["--json", json, report])
@@ -116,7 +118,8 @@ struct LocalPipelineTests {
         #expect(blocks[1].status == .passed && blocks[1].matched == true)
 
         // Trailing spaces and blank lines do not count.
-        let relaxed = try scratch.read("report.md").replacingOccurrences(of: "alpha\ngamma  \n", with: "alpha  \r\nbeta   \n\n\n")
+        let relaxed = try scratch.read("report.md").replacingOccurrences(
+            of: "alpha\ngamma  \n", with: "alpha  \r\nbeta   \n\n\n")
         try scratch.write("report.md", relaxed)
         #expect(try CLI.run(["check"] + local + [report]).status == 0)
     }
@@ -198,7 +201,9 @@ struct LocalPipelineTests {
     func plan() throws {
         let scratch = try Scratch()
         let doc = try scratch.write(
-            "p.md", "```python\nprint(1)\n```\n\n```json\n{}\n```\n\n```sh skip\nx\n```\n\n    indented\n\n```text file=notes.txt\nhello\n```\n")
+            "p.md",
+            "```python\nprint(1)\n```\n\n```json\n{}\n```\n\n```sh skip\nx\n```\n\n    indented\n\n```text file=notes.txt\nhello\n```\n"
+        )
         let run = try CLI.run(["blocks", "--json", doc])
         #expect(run.status == 0)
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(run.stdoutBytes)) as? [String: Any])
@@ -229,9 +234,14 @@ struct LocalPipelineTests {
         let planner = BlockPlanner()
         func expected(_ paths: [String]) throws -> [UInt8] {
             let plans = try paths.map { path in
-                (document: path, blocks: planner.plan(try MarkdownDocument.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: path)))).blocks))
+                (
+                    document: path,
+                    blocks: planner.plan(
+                        try MarkdownDocument.parse([UInt8](Data(contentsOf: URL(fileURLWithPath: path)))).blocks)
+                )
             }
-            return plans.count == 1 ? JSONReport.renderPlan(document: plans[0].document, blocks: plans[0].blocks)
+            return plans.count == 1
+                ? JSONReport.renderPlan(document: plans[0].document, blocks: plans[0].blocks)
                 : JSONReport.renderPlans(plans)
         }
         let one = try CLI.run(["blocks", "--json", a])
@@ -252,7 +262,8 @@ struct LocalPipelineTests {
     @Test("SIGINT mid-block: exit 130, the partial report and JSON are written, blocks cancelled")
     func interrupt() throws {
         let scratch = try Scratch()
-        let doc = try scratch.write("i.md", "```sh\necho first\n```\n\n```sh\necho waiting; sleep 60\n```\n\n```sh\necho third\n```\n")
+        let doc = try scratch.write(
+            "i.md", "```sh\necho first\n```\n\n```sh\necho waiting; sleep 60\n```\n\n```sh\necho third\n```\n")
         let json = scratch.path + "/r.json"
         let out = scratch.path + "/out.md"
         let run = try CLI.run(["run"] + local + ["-o", out, "--json", json, doc]) { process in

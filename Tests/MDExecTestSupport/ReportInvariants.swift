@@ -29,17 +29,23 @@ public enum ReportInvariants {
             return ["the report does not parse: \(error)"]
         }
         guard reparsed.blocks.count == document.blocks.count else {
-            return ["the report parses into \(reparsed.blocks.count) blocks, the document into \(document.blocks.count)"]
+            return [
+                "the report parses into \(reparsed.blocks.count) blocks, the document into \(document.blocks.count)"
+            ]
         }
         var byIndex: [Int: BlockResult] = [:]
         for result in results where byIndex[result.index] == nil { byIndex[result.index] = result }
         for (before, after) in zip(document.blocks, reparsed.blocks) {
             let label = "block \(before.index) (line \(before.line))"
             if before.info.raw != after.info.raw {
-                problems.append("\(label): info string \(before.info.raw.debugDescription) became \(after.info.raw.debugDescription)")
+                problems.append(
+                    "\(label): info string \(before.info.raw.debugDescription) became \(after.info.raw.debugDescription)"
+                )
             }
             if before.code != after.code {
-                problems.append("\(label): code \(ReportInvariants.short(before.code.debugDescription, 200)) became \(ReportInvariants.short(after.code.debugDescription, 200))")
+                problems.append(
+                    "\(label): code \(ReportInvariants.short(before.code.debugDescription, 200)) became \(ReportInvariants.short(after.code.debugDescription, 200))"
+                )
             }
             if let result = byIndex[before.index], result.wasExecuted {
                 guard let recorded = after.recorded else {
@@ -49,19 +55,26 @@ public enum ReportInvariants {
                 let expected = recordedText(for: result.output)
                 if recorded.output != expected {
                     problems.append(
-                        "\(label): recorded output \(ReportInvariants.short(recorded.output.debugDescription, 300)) != \(ReportInvariants.short(expected.debugDescription, 300))")
+                        "\(label): recorded output \(ReportInvariants.short(recorded.output.debugDescription, 300)) != \(ReportInvariants.short(expected.debugDescription, 300))"
+                    )
                 }
                 if recorded.exitCode != result.exitCode {
-                    problems.append("\(label): recorded exit code \(String(describing: recorded.exitCode)) != \(String(describing: result.exitCode))")
+                    problems.append(
+                        "\(label): recorded exit code \(String(describing: recorded.exitCode)) != \(String(describing: result.exitCode))"
+                    )
                 }
-            } else if before.recorded?.output != after.recorded?.output || before.recorded?.exitCode != after.recorded?.exitCode {
+            } else if before.recorded?.output != after.recorded?.output
+                || before.recorded?.exitCode != after.recorded?.exitCode
+            {
                 problems.append("\(label) did not run but its recorded result changed")
             }
         }
         problems += keptBytesProblems(original: original, document: document, report: report, results: byIndex)
         let again = MarkdownReport.render(document: reparsed, results: results)
         if again != report {
-            problems.append("not idempotent: rendering the report again changes it (\(report.count) -> \(again.count) bytes, first difference at \(firstDifference(report, again)))")
+            problems.append(
+                "not idempotent: rendering the report again changes it (\(report.count) -> \(again.count) bytes, first difference at \(firstDifference(report, again)))"
+            )
         }
         return problems
     }
@@ -75,7 +88,9 @@ public enum ReportInvariants {
         for block in document.blocks {
             guard let result = results[block.index], result.wasExecuted else { continue }
             if let recorded = block.recorded {
-                cuts.append(document.lineRange(recorded.firstLine).lowerBound..<document.lineRange(recorded.lastLine).upperBound)
+                cuts.append(
+                    document.lineRange(recorded.firstLine).lowerBound..<document.lineRange(recorded.lastLine).upperBound
+                )
             } else {
                 let at = document.lineRange(block.endLine).upperBound
                 cuts.append(at..<at)
@@ -104,7 +119,9 @@ public enum ReportInvariants {
         var position = first.count
         for (i, segment) in segments.enumerated().dropFirst().dropLast() where !segment.isEmpty {
             guard let found = find(segment, in: report, from: position), found + segment.count <= end else {
-                return ["segment \(i) of the document (\(segment.count) bytes from offset \(segment.startIndex)) is missing from the report, or out of order"]
+                return [
+                    "segment \(i) of the document (\(segment.count) bytes from offset \(segment.startIndex)) is missing from the report, or out of order"
+                ]
             }
             position = found + segment.count
         }

@@ -33,12 +33,13 @@ public enum ReportMutations {
         "```` output\n```\n````\n```sh\n```\n",
     ]
 
-    public static let tokens: [[UInt8]] = [
-        "```", "~~~", "````", "~~~~~", "`", "~", "```sh\n", "~~~python\n", "```output\n", "~~~output\n",
-        "\n```\n", "\n~~~\n", "exit code: 0\n", "exit code: 124 (timed out)\n", "> ", ">", "- ", "* ", "1. ",
-        "  ", "    ", "\t", "\n", "\n\n", "\r\n", "\r", "# filename: x/../y.sh\n", "{timeout=2}", " skip",
-        "<!--", "-->", "\\", "é", "\u{1B}[31m", "```sh {exit=3}\n",
-    ].map { Array($0.utf8) } + [[0x00], [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80]]
+    public static let tokens: [[UInt8]] =
+        [
+            "```", "~~~", "````", "~~~~~", "`", "~", "```sh\n", "~~~python\n", "```output\n", "~~~output\n",
+            "\n```\n", "\n~~~\n", "exit code: 0\n", "exit code: 124 (timed out)\n", "> ", ">", "- ", "* ", "1. ",
+            "  ", "    ", "\t", "\n", "\n\n", "\r\n", "\r", "# filename: x/../y.sh\n", "{timeout=2}", " skip",
+            "<!--", "-->", "\\", "é", "\u{1B}[31m", "```sh {exit=3}\n",
+        ].map { Array($0.utf8) } + [[0x00], [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80]]
 
     /// Outputs a block might print, hostile to fences and to the report's layout.
     public static let outputs: [String] = [
@@ -48,7 +49,6 @@ public enum ReportMutations {
         "exit code: 0\n", "\u{FFFD}\u{9B}31m\n", "trailing spaces   \n  \n", "😀 ✓ é\n",
     ]
 
-    
     /// A mutant of a corpus document: tokens inserted, ranges deleted or repeated, bits
     /// flipped, documents spliced.
     public static func mutant(_ g: inout SeededGenerator) -> [UInt8] {

@@ -19,8 +19,10 @@ import CLibFuzzer
 func checkInput(_ bytes: [UInt8]) {
     guard let problems = ReportMutations.check(document: bytes), !problems.isEmpty else { return }
     let text = String(decoding: bytes, as: UTF8.self)
-    FileHandle.standardError.write(Data(
-        "report invariant broken: \(problems.prefix(3).joined(separator: "; "))\ndocument: \(text.debugDescription)\n".utf8))
+    FileHandle.standardError.write(
+        Data(
+            "report invariant broken: \(problems.prefix(3).joined(separator: "; "))\ndocument: \(text.debugDescription)\n"
+                .utf8))
     abort()
 }
 

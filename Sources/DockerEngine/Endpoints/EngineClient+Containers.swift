@@ -8,8 +8,9 @@ extension EngineClient {
             enum CodingKeys: String, CodingKey { case id = "Id" }
         }
         let query: [(name: String, value: String)] = name.map { [("name", $0)] } ?? []
-        let response = try await request(.post, "/containers/create", query: query,
-                                          body: try encode(spec), contentType: "application/json")
+        let response = try await request(
+            .post, "/containers/create", query: query,
+            body: try encode(spec), contentType: "application/json")
         return try decode(Created.self, from: response).id
     }
 
@@ -28,8 +29,9 @@ extension EngineClient {
     /// Stops a container: SIGTERM, then SIGKILL after `timeoutSeconds`. Stopping a stopped one is not an error.
     public func stopContainer(_ id: String, timeoutSeconds: Int = 10) async throws(EngineError) {
         let query: [(name: String, value: String)] = [("t", String(timeoutSeconds))]
-        let response = try await request(.post, "/containers/\(Self.segment(id))/stop", query: query,
-                                          deadline: .extended(.seconds(max(0, timeoutSeconds))))
+        let response = try await request(
+            .post, "/containers/\(Self.segment(id))/stop", query: query,
+            deadline: .extended(.seconds(max(0, timeoutSeconds))))
         try check(response, accepting: [304])
     }
 
@@ -53,13 +55,15 @@ extension EngineClient {
     /// Restarts a container, giving its processes `timeoutSeconds` to stop.
     public func restartContainer(_ id: String, timeoutSeconds: Int = 10) async throws(EngineError) {
         let query: [(name: String, value: String)] = [("t", String(timeoutSeconds))]
-        let response = try await request(.post, "/containers/\(Self.segment(id))/restart", query: query,
-                                          deadline: .extended(.seconds(max(0, timeoutSeconds))))
+        let response = try await request(
+            .post, "/containers/\(Self.segment(id))/restart", query: query,
+            deadline: .extended(.seconds(max(0, timeoutSeconds))))
         try check(response)
     }
 
     /// Containers carrying every label in `labels` (`key` or `key=value`); stopped ones too when `all`.
-    public func listContainers(labels: [String] = [], all: Bool = true) async throws(EngineError) -> [ContainerSummary] {
+    public func listContainers(labels: [String] = [], all: Bool = true) async throws(EngineError) -> [ContainerSummary]
+    {
         var query: [(name: String, value: String)] = [("all", String(all))]
         if !labels.isEmpty {
             let filters = String(decoding: try encode(["label": labels]), as: UTF8.self)

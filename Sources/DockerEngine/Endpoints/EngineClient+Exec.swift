@@ -1,5 +1,5 @@
-import Synchronization
 import Foundation
+import Synchronization
 
 extension EngineClient {
     /// Creates an exec in a running container (`POST /containers/{id}/exec`) and returns its id.
@@ -8,8 +8,9 @@ extension EngineClient {
             var id: String
             enum CodingKeys: String, CodingKey { case id = "Id" }
         }
-        let response = try await request(.post, "/containers/\(Self.segment(containerID))/exec",
-                                          body: try encode(spec), contentType: "application/json")
+        let response = try await request(
+            .post, "/containers/\(Self.segment(containerID))/exec",
+            body: try encode(spec), contentType: "application/json")
         return try decode(Created.self, from: response).id
     }
 
@@ -17,14 +18,18 @@ extension EngineClient {
     /// engine closes the stream. `tty` must match the exec's `Tty`: it alone decides the framing.
     /// Cancelling the task aborts the transfer promptly (the process keeps running in the
     /// container). The exit code comes from `inspectExec` afterwards.
-    public func startExec(_ id: String, tty: Bool = false,
-                          onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void) async throws {
+    public func startExec(
+        _ id: String, tty: Bool = false,
+        onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void
+    ) async throws {
         let path = "/exec/\(Self.segment(id))/start"
         let endpoint = Self.endpoint(.post, path, [])
         let decoder = Mutex(StreamFrameDecoder(multiplexed: !tty))
         let body = try encode(ExecStartBody(detach: false, tty: tty))
-        let response = try await request(.post, path, body: body,
-                                          contentType: "application/json", deadline: .none) { chunk in
+        let response = try await request(
+            .post, path, body: body,
+            contentType: "application/json", deadline: .none
+        ) { chunk in
             let frames = try decoder.withLock { decoder in
                 do { return try decoder.feed(chunk) } catch {
                     throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
@@ -48,8 +53,10 @@ extension EngineClient {
 
     /// Runs a command to completion: create, start (output delivered live), inspect.
     /// Returns the exit code (-1 if the engine reports none).
-    public func runExec(containerID: String, spec: ExecSpec,
-                        onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void) async throws -> Int {
+    public func runExec(
+        containerID: String, spec: ExecSpec,
+        onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void
+    ) async throws -> Int {
         let id = try await createExec(containerID: containerID, spec: spec)
         try await startExec(id, tty: spec.tty, onOutput: onOutput)
         return try await inspectExec(id).exitCode ?? -1
@@ -60,5 +67,8 @@ extension EngineClient {
 struct ExecStartBody: Encodable {
     var detach: Bool
     var tty: Bool
-    enum CodingKeys: String, CodingKey { case detach = "Detach", tty = "Tty" }
+    enum CodingKeys: String, CodingKey {
+        case detach = "Detach"
+        case tty = "Tty"
+    }
 }

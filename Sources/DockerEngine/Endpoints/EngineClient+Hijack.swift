@@ -8,9 +8,10 @@ extension EngineClient {
     public func attachExec(_ id: String, tty: Bool = false) async throws(EngineError) -> HijackedExec {
         let version = try await apiVersion()
         let endpoint = Self.endpoint(.post, "/exec/\(id)/start", [])
-        let request = Self.hijackRequest(path: "/v\(version)/exec/\(Self.segment(id))/start",
-                                         hostHeader: host.hostHeader,
-                                         body: try encode(ExecStartBody(detach: false, tty: tty)))
+        let request = Self.hijackRequest(
+            path: "/v\(version)/exec/\(Self.segment(id))/start",
+            hostHeader: host.hostHeader,
+            body: try encode(ExecStartBody(detach: false, tty: tty)))
         let host = self.host
         let connectTimeout = transport.connectTimeout
         let deadline = ContinuousClock.now + requestTimeout
@@ -39,24 +40,27 @@ extension EngineClient {
         try await withCheckedThrowingContinuation {
             (continuation: CheckedContinuation<(RawConnection, [UInt8]), any Error>) in
             DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let connection = try RawConnection(host: host, timeout: connectTimeout)
-                    do {
-                        try connection.send(request, endpoint: endpoint)
-                        let leftover = try Self.readUpgrade(connection, deadline: deadline, timeout: timeout,
-                                                            endpoint: endpoint)
-                        return (connection, leftover)
-                    } catch {
-                        connection.release()
-                        throw error
-                    }
-                })
+                continuation.resume(
+                    with: Result {
+                        let connection = try RawConnection(host: host, timeout: connectTimeout)
+                        do {
+                            try connection.send(request, endpoint: endpoint)
+                            let leftover = try Self.readUpgrade(
+                                connection, deadline: deadline, timeout: timeout,
+                                endpoint: endpoint)
+                            return (connection, leftover)
+                        } catch {
+                            connection.release()
+                            throw error
+                        }
+                    })
             }
         }
     }
 
     static func hijackRequest(path: String, hostHeader: String, body: [UInt8]) -> [UInt8] {
-        let head = "POST \(path) HTTP/1.1\r\n"
+        let head =
+            "POST \(path) HTTP/1.1\r\n"
             + "Host: \(hostHeader)\r\n"
             + "User-Agent: mdexec\r\n"
             + "Content-Type: application/json\r\n"
@@ -68,14 +72,17 @@ extension EngineClient {
 
     /// Reads the answer to the start request. On `101` (or a `200` followed by the raw stream)
     /// returns the bytes already received after the head: they belong to the stream.
-    private static func readUpgrade(_ connection: RawConnection, deadline: ContinuousClock.Instant,
-                                    timeout: Duration, endpoint: String) throws -> [UInt8] {
+    private static func readUpgrade(
+        _ connection: RawConnection, deadline: ContinuousClock.Instant,
+        timeout: Duration, endpoint: String
+    ) throws -> [UInt8] {
         var received: [UInt8] = []
         var headEnd: Int?
         while headEnd == nil {
             guard try read(connection, into: &received, deadline: deadline, timeout: timeout, endpoint: endpoint) else {
-                throw EngineError.malformedResponse(endpoint: endpoint,
-                                                    reason: "the engine closed the connection before answering")
+                throw EngineError.malformedResponse(
+                    endpoint: endpoint,
+                    reason: "the engine closed the connection before answering")
             }
             headEnd = HTTPResponseHead.end(in: received)
             if headEnd == nil, received.count > 64 * 1024 {
@@ -84,8 +91,9 @@ extension EngineClient {
         }
         let end = headEnd!
         guard let head = HTTPResponseHead(received[..<end]) else {
-            throw EngineError.malformedResponse(endpoint: endpoint,
-                                                reason: "not an HTTP response: \(preview(Array(received.prefix(80))))")
+            throw EngineError.malformedResponse(
+                endpoint: endpoint,
+                reason: "not an HTTP response: \(preview(Array(received.prefix(80))))")
         }
         if head.status == 101 || head.status == 200 { return Array(received[end...]) }
 
@@ -93,15 +101,18 @@ extension EngineClient {
         var body = Array(received[end...])
         let expected = head.headers["content-length"].flatMap(Int.init) ?? Int.max
         while body.count < min(expected, 64 * 1024),
-              try read(connection, into: &body, deadline: deadline, timeout: timeout, endpoint: endpoint) {}
+            try read(connection, into: &body, deadline: deadline, timeout: timeout, endpoint: endpoint)
+        {}
         let message = message(from: body)
         if head.status == 404 { throw EngineError.notFound(message: message, endpoint: endpoint) }
         throw EngineError.api(status: head.status, message: message, endpoint: endpoint)
     }
 
     /// Appends what arrives next; false at end of stream. Throws `timeout` past the deadline.
-    private static func read(_ connection: RawConnection, into bytes: inout [UInt8],
-                             deadline: ContinuousClock.Instant, timeout: Duration, endpoint: String) throws -> Bool {
+    private static func read(
+        _ connection: RawConnection, into bytes: inout [UInt8],
+        deadline: ContinuousClock.Instant, timeout: Duration, endpoint: String
+    ) throws -> Bool {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             switch try connection.receive(into: &buffer, endpoint: endpoint) {

@@ -1,5 +1,5 @@
-import Synchronization
 import Foundation
+import Synchronization
 
 extension EngineClient {
     /// True when the engine has the image locally (`GET /images/{name}/json`; 404 is false).
@@ -14,8 +14,10 @@ extension EngineClient {
     /// Pulls an image (`POST /images/create`), reporting each progress line as it arrives.
     /// Fails with `EngineError.pullFailed` naming the image, whether the engine refuses the call
     /// or reports an error inside its 200 stream. Bounded by cancellation, not by a deadline.
-    public func pullImage(_ reference: String,
-                          progress: @escaping @Sendable (PullProgress) -> Void = { _ in }) async throws {
+    public func pullImage(
+        _ reference: String,
+        progress: @escaping @Sendable (PullProgress) -> Void = { _ in }
+    ) async throws {
         let (name, tag) = Self.splitReference(reference)
         var query: [(name: String, value: String)] = [("fromImage", name)]
         if let tag { query.append(("tag", tag)) }

@@ -30,8 +30,9 @@ public final class HijackedExec: Sendable {
             if case .cancelled = termination { connection.close() }
         }
         let thread = Thread {
-            Self.readLoop(connection: connection, tty: tty, initialBytes: initialBytes,
-                          continuation: continuation, credits: credits, endpoint: endpoint)
+            Self.readLoop(
+                connection: connection, tty: tty, initialBytes: initialBytes,
+                continuation: continuation, credits: credits, endpoint: endpoint)
         }
         thread.name = "mdexec.engine.hijack.reader"
         thread.start()
@@ -63,7 +64,8 @@ public final class HijackedExec: Sendable {
         connection.close()
     }
 
-    private func onWriter(_ work: @escaping @Sendable (RawConnection, String) throws -> Void) async throws(EngineError) {
+    private func onWriter(_ work: @escaping @Sendable (RawConnection, String) throws -> Void) async throws(EngineError)
+    {
         let connection = self.connection
         let endpoint = self.endpoint
         let writer = self.writer
@@ -82,9 +84,11 @@ public final class HijackedExec: Sendable {
         }
     }
 
-    private static func readLoop(connection: RawConnection, tty: Bool, initialBytes: [UInt8],
-                                 continuation: AsyncThrowingStream<OutputFrame, any Error>.Continuation,
-                                 credits: FrameCredits, endpoint: String) {
+    private static func readLoop(
+        connection: RawConnection, tty: Bool, initialBytes: [UInt8],
+        continuation: AsyncThrowingStream<OutputFrame, any Error>.Continuation,
+        credits: FrameCredits, endpoint: String
+    ) {
         defer { connection.release() }
         var decoder = StreamFrameDecoder(multiplexed: !tty)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)

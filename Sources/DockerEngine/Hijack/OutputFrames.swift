@@ -1,5 +1,5 @@
-import Synchronization
 import Dispatch
+import Synchronization
 
 /// The output of a hijacked exec, with flow control: the reader thread may run at most
 /// `window` frames ahead of whoever iterates, so a process printing faster than its output

@@ -53,7 +53,8 @@ final class RawConnection: @unchecked Sendable {
             _ = mdexec_curl_getinfo_long(easy, CURLINFO_OS_ERRNO, &osErrno)
             curl_easy_cleanup(easy)
             let fallback = String(cString: curl_easy_strerror(code))
-            throw EngineError.unreachable(host: host, reason: EngineTransport.reason(errno: osErrno, fallback: fallback))
+            throw EngineError.unreachable(
+                host: host, reason: EngineTransport.reason(errno: osErrno, fallback: fallback))
         }
         var socket: curl_socket_t = -1
         _ = mdexec_curl_getinfo_socket(easy, CURLINFO_ACTIVESOCKET, &socket)
@@ -118,8 +119,10 @@ final class RawConnection: @unchecked Sendable {
     /// Waits until the socket is readable (or writable for `POLLOUT`), the connection is closed,
     /// or the timeout passes (-1: no timeout).
     func wait(events: Int16 = Int16(POLLIN), timeoutMilliseconds: Int32) -> Readiness {
-        var fds = [pollfd(fd: socket, events: events, revents: 0),
-                   pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: socket, events: events, revents: 0),
+            pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0),
+        ]
         while true {
             let result = poll(&fds, 2, timeoutMilliseconds)
             if result < 0 && errno == EINTR { continue }

@@ -10,8 +10,10 @@ public struct ContainerInfo: Sendable, Hashable, Decodable {
     /// does not support them drops them at create, and this is empty.
     public var deviceRequests: [DeviceRequest]
 
-    public init(id: String, name: String, state: ContainerState, image: String? = nil,
-                labels: [String: String] = [:], deviceRequests: [DeviceRequest] = []) {
+    public init(
+        id: String, name: String, state: ContainerState, image: String? = nil,
+        labels: [String: String] = [:], deviceRequests: [DeviceRequest] = []
+    ) {
         self.id = id
         self.name = name
         self.state = state
@@ -31,7 +33,11 @@ public struct ContainerInfo: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "Id", name = "Name", state = "State", image = "Image", config = "Config"
+        case id = "Id"
+        case name = "Name"
+        case state = "State"
+        case image = "Image"
+        case config = "Config"
         case hostConfig = "HostConfig"
     }
 
@@ -60,8 +66,10 @@ public struct ContainerState: Sendable, Hashable, Decodable {
     /// The engine's error text for a failed start, empty otherwise.
     public var error: String
 
-    public init(status: String, running: Bool, exitCode: Int = 0, oomKilled: Bool = false,
-                pid: Int = 0, error: String = "") {
+    public init(
+        status: String, running: Bool, exitCode: Int = 0, oomKilled: Bool = false,
+        pid: Int = 0, error: String = ""
+    ) {
         self.status = status
         self.running = running
         self.exitCode = exitCode
@@ -71,8 +79,12 @@ public struct ContainerState: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case status = "Status", running = "Running", exitCode = "ExitCode"
-        case oomKilled = "OOMKilled", pid = "Pid", error = "Error"
+        case status = "Status"
+        case running = "Running"
+        case exitCode = "ExitCode"
+        case oomKilled = "OOMKilled"
+        case pid = "Pid"
+        case error = "Error"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -20,11 +20,13 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
     public var volumes: [String]?
     public var hostConfig: HostConfig?
 
-    public init(image: String, cmd: [String]? = nil, entrypoint: [String]? = nil,
-                workingDir: String? = nil, env: [String]? = nil, labels: [String: String]? = nil,
-                user: String? = nil, tty: Bool? = nil, openStdin: Bool? = nil, stdinOnce: Bool? = nil,
-                attachStdin: Bool? = nil, attachStdout: Bool? = nil, attachStderr: Bool? = nil,
-                networkDisabled: Bool? = nil, volumes: [String]? = nil, hostConfig: HostConfig? = nil) {
+    public init(
+        image: String, cmd: [String]? = nil, entrypoint: [String]? = nil,
+        workingDir: String? = nil, env: [String]? = nil, labels: [String: String]? = nil,
+        user: String? = nil, tty: Bool? = nil, openStdin: Bool? = nil, stdinOnce: Bool? = nil,
+        attachStdin: Bool? = nil, attachStdout: Bool? = nil, attachStderr: Bool? = nil,
+        networkDisabled: Bool? = nil, volumes: [String]? = nil, hostConfig: HostConfig? = nil
+    ) {
         self.image = image
         self.cmd = cmd
         self.entrypoint = entrypoint
@@ -44,10 +46,21 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case image = "Image", cmd = "Cmd", entrypoint = "Entrypoint", workingDir = "WorkingDir"
-        case env = "Env", labels = "Labels", user = "User", tty = "Tty", openStdin = "OpenStdin"
-        case stdinOnce = "StdinOnce", attachStdin = "AttachStdin", attachStdout = "AttachStdout"
-        case attachStderr = "AttachStderr", networkDisabled = "NetworkDisabled", volumes = "Volumes"
+        case image = "Image"
+        case cmd = "Cmd"
+        case entrypoint = "Entrypoint"
+        case workingDir = "WorkingDir"
+        case env = "Env"
+        case labels = "Labels"
+        case user = "User"
+        case tty = "Tty"
+        case openStdin = "OpenStdin"
+        case stdinOnce = "StdinOnce"
+        case attachStdin = "AttachStdin"
+        case attachStdout = "AttachStdout"
+        case attachStderr = "AttachStderr"
+        case networkDisabled = "NetworkDisabled"
+        case volumes = "Volumes"
         case hostConfig = "HostConfig"
     }
 
@@ -90,8 +103,9 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
         try c.encodeIfPresent(attachStderr, forKey: .attachStderr)
         try c.encodeIfPresent(networkDisabled, forKey: .networkDisabled)
         if let volumes {
-            try c.encode(Dictionary(volumes.map { ($0, EmptyObject()) }, uniquingKeysWith: { a, _ in a }),
-                         forKey: .volumes)
+            try c.encode(
+                Dictionary(volumes.map { ($0, EmptyObject()) }, uniquingKeysWith: { a, _ in a }),
+                forKey: .volumes)
         }
         try c.encodeIfPresent(hostConfig, forKey: .hostConfig)
     }

@@ -10,8 +10,10 @@ public struct ContainerSummary: Sendable, Hashable, Decodable {
     public var status: String?
     public var labels: [String: String]
 
-    public init(id: String, names: [String], image: String? = nil, state: String? = nil,
-                status: String? = nil, labels: [String: String] = [:]) {
+    public init(
+        id: String, names: [String], image: String? = nil, state: String? = nil,
+        status: String? = nil, labels: [String: String] = [:]
+    ) {
         self.id = id
         self.names = names
         self.image = image
@@ -21,7 +23,11 @@ public struct ContainerSummary: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "Id", names = "Names", image = "Image", state = "State", status = "Status"
+        case id = "Id"
+        case names = "Names"
+        case image = "Image"
+        case state = "State"
+        case status = "Status"
         case labels = "Labels"
     }
 

@@ -47,9 +47,14 @@ public struct EngineVersion: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version = "Version", apiVersion = "ApiVersion", minAPIVersion = "MinAPIVersion"
-        case os = "Os", arch = "Arch", kernelVersion = "KernelVersion"
-        case platform = "Platform", components = "Components"
+        case version = "Version"
+        case apiVersion = "ApiVersion"
+        case minAPIVersion = "MinAPIVersion"
+        case os = "Os"
+        case arch = "Arch"
+        case kernelVersion = "KernelVersion"
+        case platform = "Platform"
+        case components = "Components"
     }
 
     public init(from decoder: any Decoder) throws {

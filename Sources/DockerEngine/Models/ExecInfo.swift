@@ -17,7 +17,10 @@ public struct ExecInfo: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "ID", running = "Running", exitCode = "ExitCode", pid = "Pid"
+        case id = "ID"
+        case running = "Running"
+        case exitCode = "ExitCode"
+        case pid = "Pid"
         case containerID = "ContainerID"
     }
 

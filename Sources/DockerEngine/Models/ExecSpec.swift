@@ -12,9 +12,11 @@ public struct ExecSpec: Sendable, Hashable, Codable {
     public var env: [String]?
     public var user: String?
 
-    public init(cmd: [String], attachStdin: Bool = false, attachStdout: Bool = true,
-                attachStderr: Bool = true, tty: Bool = false, workingDir: String? = nil,
-                env: [String]? = nil, user: String? = nil) {
+    public init(
+        cmd: [String], attachStdin: Bool = false, attachStdout: Bool = true,
+        attachStderr: Bool = true, tty: Bool = false, workingDir: String? = nil,
+        env: [String]? = nil, user: String? = nil
+    ) {
         self.cmd = cmd
         self.attachStdin = attachStdin
         self.attachStdout = attachStdout
@@ -26,8 +28,13 @@ public struct ExecSpec: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case cmd = "Cmd", attachStdin = "AttachStdin", attachStdout = "AttachStdout"
-        case attachStderr = "AttachStderr", tty = "Tty", workingDir = "WorkingDir", env = "Env"
+        case cmd = "Cmd"
+        case attachStdin = "AttachStdin"
+        case attachStdout = "AttachStdout"
+        case attachStderr = "AttachStderr"
+        case tty = "Tty"
+        case workingDir = "WorkingDir"
+        case env = "Env"
         case user = "User"
     }
 }

@@ -27,11 +27,13 @@ public struct HostConfig: Sendable, Hashable, Codable {
     public var capDrop: [String]?
     public var securityOpt: [String]?
 
-    public init(binds: [String]? = nil, autoRemove: Bool? = nil, networkMode: String? = nil,
-                memory: Int64? = nil, memorySwap: Int64? = nil, nanoCpus: Int64? = nil,
-                pidsLimit: Int64? = nil, readonlyRootfs: Bool? = nil, extraHosts: [String]? = nil,
-                deviceRequests: [DeviceRequest]? = nil, devices: [DeviceMapping]? = nil, initProcess: Bool? = nil,
-                tmpfs: [String: String]? = nil, capDrop: [String]? = nil, securityOpt: [String]? = nil) {
+    public init(
+        binds: [String]? = nil, autoRemove: Bool? = nil, networkMode: String? = nil,
+        memory: Int64? = nil, memorySwap: Int64? = nil, nanoCpus: Int64? = nil,
+        pidsLimit: Int64? = nil, readonlyRootfs: Bool? = nil, extraHosts: [String]? = nil,
+        deviceRequests: [DeviceRequest]? = nil, devices: [DeviceMapping]? = nil, initProcess: Bool? = nil,
+        tmpfs: [String: String]? = nil, capDrop: [String]? = nil, securityOpt: [String]? = nil
+    ) {
         self.binds = binds
         self.autoRemove = autoRemove
         self.networkMode = networkMode
@@ -50,11 +52,21 @@ public struct HostConfig: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case binds = "Binds", autoRemove = "AutoRemove", networkMode = "NetworkMode"
-        case memory = "Memory", memorySwap = "MemorySwap", nanoCpus = "NanoCpus"
-        case pidsLimit = "PidsLimit", readonlyRootfs = "ReadonlyRootfs", extraHosts = "ExtraHosts"
-        case deviceRequests = "DeviceRequests", devices = "Devices", initProcess = "Init", tmpfs = "Tmpfs"
-        case capDrop = "CapDrop", securityOpt = "SecurityOpt"
+        case binds = "Binds"
+        case autoRemove = "AutoRemove"
+        case networkMode = "NetworkMode"
+        case memory = "Memory"
+        case memorySwap = "MemorySwap"
+        case nanoCpus = "NanoCpus"
+        case pidsLimit = "PidsLimit"
+        case readonlyRootfs = "ReadonlyRootfs"
+        case extraHosts = "ExtraHosts"
+        case deviceRequests = "DeviceRequests"
+        case devices = "Devices"
+        case initProcess = "Init"
+        case tmpfs = "Tmpfs"
+        case capDrop = "CapDrop"
+        case securityOpt = "SecurityOpt"
     }
 }
 
@@ -67,8 +79,10 @@ public struct DeviceRequest: Sendable, Hashable, Codable {
     public var capabilities: [[String]]?
     public var options: [String: String]?
 
-    public init(driver: String? = nil, count: Int? = nil, deviceIDs: [String]? = nil,
-                capabilities: [[String]]? = nil, options: [String: String]? = nil) {
+    public init(
+        driver: String? = nil, count: Int? = nil, deviceIDs: [String]? = nil,
+        capabilities: [[String]]? = nil, options: [String: String]? = nil
+    ) {
         self.driver = driver
         self.count = count
         self.deviceIDs = deviceIDs
@@ -80,8 +94,11 @@ public struct DeviceRequest: Sendable, Hashable, Codable {
     public static let allGPUs = DeviceRequest(count: -1, capabilities: [["gpu"]])
 
     enum CodingKeys: String, CodingKey {
-        case driver = "Driver", count = "Count", deviceIDs = "DeviceIDs"
-        case capabilities = "Capabilities", options = "Options"
+        case driver = "Driver"
+        case count = "Count"
+        case deviceIDs = "DeviceIDs"
+        case capabilities = "Capabilities"
+        case options = "Options"
     }
 }
 
@@ -98,6 +115,8 @@ public struct DeviceMapping: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case pathOnHost = "PathOnHost", pathInContainer = "PathInContainer", cgroupPermissions = "CgroupPermissions"
+        case pathOnHost = "PathOnHost"
+        case pathInContainer = "PathInContainer"
+        case cgroupPermissions = "CgroupPermissions"
     }
 }

@@ -12,8 +12,10 @@ public struct PullProgress: Sendable, Hashable, Decodable {
     /// Set when the engine reports a failure inside the stream.
     public var error: String?
 
-    public init(status: String? = nil, id: String? = nil, progress: String? = nil,
-                current: Int64? = nil, total: Int64? = nil, error: String? = nil) {
+    public init(
+        status: String? = nil, id: String? = nil, progress: String? = nil,
+        current: Int64? = nil, total: Int64? = nil, error: String? = nil
+    ) {
         self.status = status
         self.id = id
         self.progress = progress

@@ -13,8 +13,10 @@ public struct PullStreamDecoder: Sendable {
 
     /// Adds a chunk and hands each progress line it completes to `onProgress`, in order; the lines
     /// before an error line are delivered before the error is thrown.
-    public mutating func feed<Bytes: Collection>(_ chunk: Bytes,
-                                                 _ onProgress: (PullProgress) -> Void) throws(EngineError)
+    public mutating func feed<Bytes: Collection>(
+        _ chunk: Bytes,
+        _ onProgress: (PullProgress) -> Void
+    ) throws(EngineError)
     where Bytes.Element == UInt8 {
         let complete: [[UInt8]]
         do {
@@ -35,8 +37,9 @@ public struct PullStreamDecoder: Sendable {
         do {
             update = try JSONDecoder().decode(PullProgress.self, from: Data(line))
         } catch {
-            throw .malformedResponse(endpoint: endpoint,
-                                     reason: "\(EngineClient.describe(error)) in \(EngineClient.preview(line))")
+            throw .malformedResponse(
+                endpoint: endpoint,
+                reason: "\(EngineClient.describe(error)) in \(EngineClient.preview(line))")
         }
         if let message = update.error { throw .streamError(endpoint: endpoint, message: message) }
         return update

@@ -48,8 +48,10 @@ final class CurlConnection: @unchecked Sendable {
 
     /// Runs one request to completion (blocking this thread). A 2xx body goes to `sink` when
     /// given; any other body is collected so its error message can be read.
-    func perform(_ request: EngineRequest, connectTimeout: Duration, token: TransferToken,
-                 sink: ((UnsafeRawBufferPointer) throws -> Void)?) -> Outcome {
+    func perform(
+        _ request: EngineRequest, connectTimeout: Duration, token: TransferToken,
+        sink: ((UnsafeRawBufferPointer) throws -> Void)?
+    ) -> Outcome {
         curl_easy_reset(easy)
         errorBuffer[0] = 0
         let context = TransferContext(easy: easy, token: token, sink: sink)
@@ -77,14 +79,17 @@ final class CurlConnection: @unchecked Sendable {
         var status = 0
         _ = mdexec_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         let message = String(cString: errorBuffer)
-        return Outcome(code: code, status: status, body: context.body, sinkError: context.sinkError,
-                       cancelled: context.cancelled, osErrno: osErrno,
-                       connectTimeMicroseconds: Int64(connectTime),
-                       curlMessage: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)
+        return Outcome(
+            code: code, status: status, body: context.body, sinkError: context.sinkError,
+            cancelled: context.cancelled, osErrno: osErrno,
+            connectTimeMicroseconds: Int64(connectTime),
+            curlMessage: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)
     }
 
-    private func configure(_ request: EngineRequest, connectTimeout: Duration,
-                           headers: UnsafeMutablePointer<curl_slist>?, context: UnsafeMutableRawPointer) {
+    private func configure(
+        _ request: EngineRequest, connectTimeout: Duration,
+        headers: UnsafeMutablePointer<curl_slist>?, context: UnsafeMutableRawPointer
+    ) {
         _ = mdexec_curl_setopt_string(easy, CURLOPT_URL, host.baseURL + request.target)
         if case .unix(let path) = host.endpoint {
             _ = mdexec_curl_setopt_string(easy, CURLOPT_UNIX_SOCKET_PATH, path)
@@ -109,7 +114,8 @@ final class CurlConnection: @unchecked Sendable {
                 body.withUnsafeBytes { raw in
                     // COPYPOSTFIELDS copies the bytes now, so the body need not outlive this call.
                     if let base = raw.baseAddress, !raw.isEmpty {
-                        _ = mdexec_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+                        _ = mdexec_curl_setopt_pointer(
+                            easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
                     } else {
                         _ = mdexec_curl_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "")
                     }
@@ -120,19 +126,23 @@ final class CurlConnection: @unchecked Sendable {
             }
         }
 
-        _ = mdexec_curl_setopt_write_function(easy, { data, size, count, userdata in
-            guard let userdata else { return 0 }
-            let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-            let length = size * count
-            return context.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
-        })
+        _ = mdexec_curl_setopt_write_function(
+            easy,
+            { data, size, count, userdata in
+                guard let userdata else { return 0 }
+                let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+                let length = size * count
+                return context.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+            })
         _ = mdexec_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
         _ = mdexec_curl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
-        _ = mdexec_curl_setopt_xferinfo_function(easy, { userdata, _, _, _, _ in
-            guard let userdata else { return 0 }
-            let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-            return context.token.isCancelled ? 1 : 0
-        })
+        _ = mdexec_curl_setopt_xferinfo_function(
+            easy,
+            { userdata, _, _, _, _ in
+                guard let userdata else { return 0 }
+                let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+                return context.token.isCancelled ? 1 : 0
+            })
         _ = mdexec_curl_setopt_pointer(easy, CURLOPT_XFERINFODATA, context)
     }
 

@@ -1,4 +1,5 @@
 import Synchronization
+
 /// Idle libcurl connections, handed out one transfer at a time so no handle is ever used by two
 /// threads at once; a long stream (an exec's output) does not block short calls, which get
 /// another connection. A checked-out connection belongs to one thread until it is checked in.

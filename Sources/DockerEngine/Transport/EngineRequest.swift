@@ -1,7 +1,11 @@
 /// One HTTP request to the engine, before it is given to libcurl.
 struct EngineRequest: Sendable {
     enum Method: String, Sendable {
-        case get = "GET", post = "POST", put = "PUT", delete = "DELETE", head = "HEAD"
+        case get = "GET"
+        case post = "POST"
+        case put = "PUT"
+        case delete = "DELETE"
+        case head = "HEAD"
     }
 
     var method: Method
@@ -15,8 +19,10 @@ struct EngineRequest: Sendable {
     /// The request as shown in messages, e.g. `GET /containers/abc/json`.
     var endpoint: String
 
-    init(_ method: Method, _ path: String, query: [(name: String, value: String)] = [],
-         body: [UInt8]? = nil, contentType: String? = nil, timeout: Duration?, endpoint: String) {
+    init(
+        _ method: Method, _ path: String, query: [(name: String, value: String)] = [],
+        body: [UInt8]? = nil, contentType: String? = nil, timeout: Duration?, endpoint: String
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -38,8 +44,8 @@ struct EngineRequest: Sendable {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)

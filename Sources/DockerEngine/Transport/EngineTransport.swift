@@ -21,11 +21,14 @@ final class EngineTransport: Sendable {
     /// returned whole. Non-2xx answers are returned (with their body), not thrown.
     /// Cancelling the task aborts the transfer promptly and throws `CancellationError` (the
     /// client turns it into `EngineError.cancelled`).
-    func send(_ request: EngineRequest,
-              sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil) async throws -> EngineResponse {
+    func send(
+        _ request: EngineRequest,
+        sink: (@Sendable (UnsafeRawBufferPointer) throws -> Void)? = nil
+    ) async throws -> EngineResponse {
         let token = TransferToken()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<EngineResponse, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<EngineResponse, any Error>) in
                 queue.async { [self] in
                     continuation.resume(with: Result { try perform(request, token: token, sink: sink) })
                 }
@@ -35,8 +38,10 @@ final class EngineTransport: Sendable {
         }
     }
 
-    private func perform(_ request: EngineRequest, token: TransferToken,
-                         sink: ((UnsafeRawBufferPointer) throws -> Void)?) throws -> EngineResponse {
+    private func perform(
+        _ request: EngineRequest, token: TransferToken,
+        sink: ((UnsafeRawBufferPointer) throws -> Void)?
+    ) throws -> EngineResponse {
         let outcome = try pool.withConnection { connection in
             connection.perform(request, connectTimeout: connectTimeout, token: token, sink: sink)
         }

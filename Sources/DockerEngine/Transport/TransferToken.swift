@@ -1,5 +1,5 @@
-import Synchronization
 import CCurl
+import Synchronization
 
 /// Cancellation for one libcurl transfer, set from any thread.
 final class TransferToken: Sendable {

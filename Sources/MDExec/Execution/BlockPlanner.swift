@@ -53,16 +53,16 @@ public struct BlockPlanner: Sendable {
             index: block.index, line: block.line, language: block.info.language, filename: nil,
             attributes: block.info.attributes, runs: false, reason: nil)
         switch action(for: block) {
-        case let .run(file, _, _):
+        case .run(let file, _, _):
             planned.filename = file
             planned.runs = true
-        case let .write(file, _):
+        case .write(let file, _):
             planned.filename = file
             planned.reason = "written to \(file)"
-        case let .refuse(reason):
+        case .refuse(let reason):
             planned.runs = true
             planned.reason = reason
-        case let .skip(reason):
+        case .skip(let reason):
             planned.reason = reason
         }
         return planned

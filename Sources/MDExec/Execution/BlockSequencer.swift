@@ -37,8 +37,8 @@ public struct BlockSequencer: Sendable {
         for block in blocks {
             var result = Self.unrun(block, status: .skipped, reason: nil)
             let action = planner.action(for: block)
-            if case let .run(file, _, _) = action { result.filename = file }
-            if case let .write(file, _) = action { result.filename = file }
+            if case .run(let file, _, _) = action { result.filename = file }
+            if case .write(let file, _) = action { result.filename = file }
             if cancelled || Task.isCancelled {
                 cancelled = true
                 result.status = .cancelled
@@ -46,7 +46,7 @@ public struct BlockSequencer: Sendable {
             } else if let failure {
                 result.status = .notRun
                 result.reason = "the executor failed: \(failure.message)"
-            } else if case let .skip(reason) = action {
+            } else if case .skip(let reason) = action {
                 result.reason = reason
             } else if let stopReason {
                 result.status = .notRun
@@ -92,14 +92,14 @@ public struct BlockSequencer: Sendable {
         switch action {
         case .skip:
             return result
-        case let .refuse(reason):
+        case .refuse(let reason):
             return refused(result, reason: reason)
-        case let .write(file, code):
+        case .write(let file, let code):
             try await executor.writeFile(file, contents: Array(code.utf8))
             result.status = .passed
             result.reason = "written to \(file)"
             return result
-        case let .run(file, code, interpreter):
+        case .run(let file, let code, let interpreter):
             try await executor.writeFile(file, contents: Array(code.utf8))
             let job = ExecutionJob(
                 file: file, command: interpreter.command,
@@ -170,7 +170,7 @@ public struct BlockSequencer: Sendable {
 
     private func compared(_ base: BlockResult) -> BlockResult {
         guard base.status == .passed || base.status == .failed || base.status == .timedOut,
-              base.exitCode != nil, let expected = base.expectedOutput
+            base.exitCode != nil, let expected = base.expectedOutput
         else { return base }
         var result = base
         result.matched = OutputComparison(actual: base.output, recorded: expected).matches

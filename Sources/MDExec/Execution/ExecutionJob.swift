@@ -52,7 +52,8 @@ extension ExecutionOutcome {
     static func classify(
         exitCode: Int, elapsed: Duration, timeoutSeconds: Int, cancelled: Bool, outOfMemory: Bool = false
     ) -> ExecutionOutcome {
-        let timedOut = !cancelled
+        let timedOut =
+            !cancelled
             && (exitCode == 124 || (exitCode == 137 && elapsed >= .seconds(timeoutSeconds)))
         return ExecutionOutcome(
             exitCode: exitCode, timedOut: timedOut, outOfMemory: outOfMemory && !timedOut, cancelled: cancelled)

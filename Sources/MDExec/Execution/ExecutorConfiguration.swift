@@ -67,7 +67,9 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
     }
 
     /// Parses configuration text (JSON or YAML).
-    public static func parse(_ text: String, source: String = "config") throws(ConfigurationError) -> ExecutorConfiguration {
+    public static func parse(_ text: String, source: String = "config") throws(ConfigurationError)
+        -> ExecutorConfiguration
+    {
         try merge([try keys(of: text, source: source)], source: source)
     }
 
@@ -107,7 +109,9 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
         return mapping
     }
 
-    private static func merge(_ layers: [Node.Mapping], source: String) throws(ConfigurationError) -> ExecutorConfiguration {
+    private static func merge(_ layers: [Node.Mapping], source: String) throws(ConfigurationError)
+        -> ExecutorConfiguration
+    {
         var merged: Node.Mapping
         do {
             merged = try node(ExecutorConfiguration()).mapping ?? Node.Mapping([])
@@ -162,7 +166,9 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
             throw ConfigurationError("memory must be a size such as 512m or 2g (got '\(memory)').")
         }
         if let cpus, cpus <= 0 { throw ConfigurationError("cpus must be more than 0 (got \(cpus)).") }
-        if let pidsLimit, pidsLimit < 1 { throw ConfigurationError("pids_limit must be at least 1 (got \(pidsLimit)).") }
+        if let pidsLimit, pidsLimit < 1 {
+            throw ConfigurationError("pids_limit must be at least 1 (got \(pidsLimit)).")
+        }
         for volume in extraVolumes where VolumeMount(volume) == nil {
             throw ConfigurationError("A volume must be HOST:CONTAINER[:ro|rw] with absolute paths (got '\(volume)').")
         }
@@ -186,12 +192,16 @@ private enum DeviceRequestKeys {
     static func renamed(_ list: Node, toEngine: Bool) -> Node {
         guard let entries = list.sequence else { return list }
         let table = Dictionary(uniqueKeysWithValues: pairs.map { toEngine ? ($0.0, $0.1) : ($0.1, $0.0) })
-        return Node.sequence(Node.Sequence(entries.map { entry in
-            guard let mapping = entry.mapping else { return entry }
-            return Node.mapping(Node.Mapping(mapping.map { key, value in
-                (key.string.flatMap { table[$0] }.map { Node($0) } ?? key, value)
-            }))
-        }))
+        return Node.sequence(
+            Node.Sequence(
+                entries.map { entry in
+                    guard let mapping = entry.mapping else { return entry }
+                    return Node.mapping(
+                        Node.Mapping(
+                            mapping.map { key, value in
+                                (key.string.flatMap { table[$0] }.map { Node($0) } ?? key, value)
+                            }))
+                }))
     }
 }
 

@@ -24,9 +24,12 @@ public final class Notebook: Sendable {
     public let executor: any CodeExecutor
     private let sequencer: BlockSequencer
 
-    public init(executor: any CodeExecutor, languages: LanguageTable = LanguageTable(), options: RunOptions = RunOptions()) {
+    public init(
+        executor: any CodeExecutor, languages: LanguageTable = LanguageTable(), options: RunOptions = RunOptions()
+    ) {
         self.executor = executor
-        self.sequencer = BlockSequencer(executor: executor, planner: BlockPlanner(languages: languages), options: options)
+        self.sequencer = BlockSequencer(
+            executor: executor, planner: BlockPlanner(languages: languages), options: options)
     }
 
     public func start() async throws(ExecutionError) { try await executor.start() }

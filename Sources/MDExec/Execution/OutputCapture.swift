@@ -43,7 +43,8 @@ final class OutputCapture: Sendable {
             var output = String(decoding: buffers.interleaved, as: UTF8.self)
             if buffers.dropped > 0 {
                 if !output.isEmpty && !output.hasSuffix("\n") { output += "\n" }
-                output += "[mdexec: output truncated: \(buffers.dropped) more bytes dropped (limit \(limit) bytes, see --max-output)]\n"
+                output +=
+                    "[mdexec: output truncated: \(buffers.dropped) more bytes dropped (limit \(limit) bytes, see --max-output)]\n"
             }
             if timedOut {
                 output += output.isEmpty || output.hasSuffix("\n") ? "Timeout" : "\nTimeout"

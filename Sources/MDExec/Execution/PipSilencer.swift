@@ -29,7 +29,9 @@ enum PipSilencer {
                 var i = 0
                 let last = haystack.count - pattern.count
                 while i <= last {
-                    if haystack[i] == first && memcmp(haystack.baseAddress! + i, pattern.baseAddress!, pattern.count) == 0 {
+                    if haystack[i] == first
+                        && memcmp(haystack.baseAddress! + i, pattern.baseAddress!, pattern.count) == 0
+                    {
                         return true
                     }
                     i += 1

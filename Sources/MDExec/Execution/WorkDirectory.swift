@@ -15,7 +15,8 @@ struct WorkDirectory: Sendable {
         }
         var template = Array((NSTemporaryDirectory() + "mdexec-XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else {
-            throw ExecutionError(.infrastructure, "Cannot create a temporary work dir: \(String(cString: strerror(errno))).")
+            throw ExecutionError(
+                .infrastructure, "Cannot create a temporary work dir: \(String(cString: strerror(errno))).")
         }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         isOwned = true

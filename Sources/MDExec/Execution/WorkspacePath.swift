@@ -51,7 +51,8 @@ enum WorkspacePath {
         let target = try resolve(path, root: root, creatingParents: true)
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ExecutionError(.writeFailed, "Cannot write \(path) in the workspace: \(String(cString: strerror(errno))).")
+            throw ExecutionError(
+                .writeFailed, "Cannot write \(path) in the workspace: \(String(cString: strerror(errno))).")
         }
         let file = FileDescriptor(rawValue: fd)
         defer { try? file.close() }
@@ -76,7 +77,8 @@ enum WorkspacePath {
             var info = stat()
             if lstat(candidate, &info) != 0 {
                 guard errno == ENOENT else {
-                    throw ExecutionError(.writeFailed, "Cannot use \(path) in the workspace: \(String(cString: strerror(errno))).")
+                    throw ExecutionError(
+                        .writeFailed, "Cannot use \(path) in the workspace: \(String(cString: strerror(errno))).")
                 }
                 if !isLast {
                     guard creatingParents, mkdir(candidate, 0o755) == 0 || errno == EEXIST else {

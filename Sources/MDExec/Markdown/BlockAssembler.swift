@@ -30,8 +30,9 @@ struct BlockAssembler {
     mutating func add(_ node: FencedNode, emit: (CodeBlock) -> Void) throws(DocumentError) {
         let shape = shape(of: node)
         if node.followsFencedSibling, pendingTakesResult, let owner = pending, Self.isOutputInfo(node.info),
-           owner.info.language != "output", owner.isClosed,
-           onlyBlankLines(after: owner.endLine, before: node.startLine) {
+            owner.info.language != "output", owner.isClosed,
+            onlyBlankLines(after: owner.endLine, before: node.startLine)
+        {
             let recorded = recordedResult(node, shape)
             pending?.recorded = recorded
             pendingTakesResult = false

@@ -82,10 +82,14 @@ struct CmarkArena {
         sizeClass <= 64 ? sizeClass << 4 : 1 << (sizeClass - 54)
     }
 
-    fileprivate static func allocate(_ size: Int, zeroed: Bool, in state: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+    fileprivate static func allocate(_ size: Int, zeroed: Bool, in state: UnsafeMutableRawPointer)
+        -> UnsafeMutableRawPointer?
+    {
         let state = state.assumingMemoryBound(to: State.self)
         if size > largeLimit {
-            guard let raw = zeroed ? calloc(1, size + largeHeaderSize) : malloc(size + largeHeaderSize) else { return nil }
+            guard let raw = zeroed ? calloc(1, size + largeHeaderSize) : malloc(size + largeHeaderSize) else {
+                return nil
+            }
             raw.storeBytes(of: largeClass, toByteOffset: 16, as: Int.self)
             raw.storeBytes(of: size, toByteOffset: 24, as: Int.self)
             link(raw, in: state)
@@ -132,7 +136,8 @@ struct CmarkArena {
         guard let block else { return allocate(size, zeroed: false, in: state) }
         let raw = block - headerSize
         let sizeClass = raw.load(as: Int.self)
-        let capacity = sizeClass == largeClass ? raw.load(fromByteOffset: 8, as: Int.self) : capacity(ofClass: sizeClass)
+        let capacity =
+            sizeClass == largeClass ? raw.load(fromByteOffset: 8, as: Int.self) : capacity(ofClass: sizeClass)
         if size <= capacity { return block }
         if sizeClass == largeClass {
             // Large blocks (libcmark's growing buffers) grow in place where the heap can.
@@ -163,7 +168,8 @@ struct CmarkArena {
         if populated { flags |= MAP_POPULATE }
         #endif
         guard let chunk = mmap(nil, chunkSize, PROT_READ | PROT_WRITE, flags, -1, 0),
-              chunk != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+            chunk != UnsafeMutableRawPointer(bitPattern: -1)
+        else { return nil }
         return chunk
     }
 

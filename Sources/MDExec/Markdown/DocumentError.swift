@@ -5,7 +5,7 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .badAttribute(line, attribute, reason):
+        case .badAttribute(let line, let attribute, let reason):
             return "line \(line): bad attribute '\(attribute)': \(reason)"
         }
     }

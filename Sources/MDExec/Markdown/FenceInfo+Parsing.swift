@@ -78,7 +78,8 @@ extension FenceInfo {
     /// ASCII digits only (no sign, no spaces), at most 9 of them.
     private static func integer(_ text: String?) -> Int? {
         guard let text, !text.isEmpty, text.utf8.count <= 9,
-              text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return nil }
         return Int(text)
     }
 }
@@ -125,9 +126,11 @@ private struct InfoScanner {
             if Self.isSpace(byte) {
                 position += 1
             } else if byte == UInt8(ascii: "{") {
-                braceDepth += 1; position += 1
+                braceDepth += 1
+                position += 1
             } else if byte == UInt8(ascii: "}") {
-                braceDepth = max(braceDepth - 1, 0); position += 1
+                braceDepth = max(braceDepth - 1, 0)
+                position += 1
             } else {
                 break
             }
@@ -147,7 +150,8 @@ private struct InfoScanner {
             var value: [UInt8] = []
             while position < bytes.count, bytes[position] != UInt8(ascii: "\"") {
                 if bytes[position] == UInt8(ascii: "\\"), position + 1 < bytes.count,
-                   bytes[position + 1] == UInt8(ascii: "\"") || bytes[position + 1] == UInt8(ascii: "\\") {
+                    bytes[position + 1] == UInt8(ascii: "\"") || bytes[position + 1] == UInt8(ascii: "\\")
+                {
                     position += 1
                 }
                 value.append(bytes[position])
@@ -155,8 +159,9 @@ private struct InfoScanner {
             }
             let unterminated = position >= bytes.count
             if !unterminated { position += 1 }
-            return Token(key: key, value: String(decoding: value, as: UTF8.self),
-                         text: string(start..<position), unterminated: unterminated)
+            return Token(
+                key: key, value: String(decoding: value, as: UTF8.self),
+                text: string(start..<position), unterminated: unterminated)
         }
         let valueStart = position
         while position < bytes.count, !endsWord(bytes[position]) { position += 1 }

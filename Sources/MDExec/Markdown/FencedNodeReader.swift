@@ -65,8 +65,10 @@ enum FencedNodeReader {
                 }
                 if type != CMARK_NODE_LIST { leave(&stack, &widthsKnown) }
             } else if type == CMARK_NODE_CODE_BLOCK,
-                      let fenced = fencedNode(node, stack: &stack, widthsKnown: &widthsKnown,
-                                              lastFenced: lastFenced, bytes: bytes, lines: lines) {
+                let fenced = fencedNode(
+                    node, stack: &stack, widthsKnown: &widthsKnown,
+                    lastFenced: lastFenced, bytes: bytes, lines: lines)
+            {
                 try body(fenced)
                 lastFenced = node
             }
@@ -99,10 +101,14 @@ enum FencedNodeReader {
         let startColumn = Int(cmark_node_get_start_column(node))
         let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
         let literalPointer = cmark_node_get_literal(node)
-        let literal = literalPointer.map { UnsafeBufferPointer(start: $0, count: strlen($0)) }
+        let literal =
+            literalPointer.map { UnsafeBufferPointer(start: $0, count: strlen($0)) }
             .map { UnsafeRawBufferPointer($0) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        guard isFenced(info: info, literal: literal, line: startLine, column: startColumn,
-                       bytes: bytes, lines: lines) else { return nil }
+        guard
+            isFenced(
+                info: info, literal: literal, line: startLine, column: startColumn,
+                bytes: bytes, lines: lines)
+        else { return nil }
         while widthsKnown < stack.count {
             if stack[widthsKnown].kind == .listItem {
                 stack[widthsKnown].itemWidth = itemWidth(stack, at: widthsKnown, bytes: bytes, lines: lines)

@@ -53,10 +53,14 @@ struct LineCursor {
         var charsToTab = 4 - (column % 4)
         while let c = peek(o) {
             if c == 0x20 {
-                o += 1; col += 1; charsToTab -= 1
+                o += 1
+                col += 1
+                charsToTab -= 1
                 if charsToTab == 0 { charsToTab = 4 }
             } else if c == 0x09 {
-                o += 1; col += charsToTab; charsToTab = 4
+                o += 1
+                col += charsToTab
+                charsToTab = 4
             } else {
                 break
             }
@@ -147,7 +151,8 @@ struct LineCursor {
         } else if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
             var digits = 0
             while let d = peek(o), d >= UInt8(ascii: "0"), d <= UInt8(ascii: "9"), digits < 9 {
-                o += 1; digits += 1
+                o += 1
+                digits += 1
             }
             guard let delim = peek(o), delim == UInt8(ascii: ".") || delim == UInt8(ascii: ")") else {
                 return nil

@@ -18,7 +18,7 @@ public enum JSONReport {
     static func renderPlan(document: String, blocks: [PlannedBlock]) -> [UInt8] {
         var writer = PlanJSONWriter(inArray: false)
         writer.beginDocument(document)
-        blocks.forEach { writer.add($0) }
+        for block in blocks { writer.add(block) }
         writer.endDocument()
         return Array(writer.finish().joined())
     }
@@ -28,7 +28,7 @@ public enum JSONReport {
         var writer = PlanJSONWriter(inArray: true)
         for plan in plans {
             writer.beginDocument(plan.document)
-            plan.blocks.forEach { writer.add($0) }
+            for block in plan.blocks { writer.add(block) }
             writer.endDocument()
         }
         return Array(writer.finish().joined())

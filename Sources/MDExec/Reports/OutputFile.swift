@@ -2,11 +2,10 @@ import Foundation
 import SystemPackage
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
-
 
 /// Writes a report to a path without ever leaving a half-written file behind.
 ///
@@ -99,7 +98,9 @@ public enum OutputFile {
         }
     }
 
-    private static func writeDirectly(_ bytes: [UInt8], target: String, path: String, directory: String) throws(ReportError) {
+    private static func writeDirectly(_ bytes: [UInt8], target: String, path: String, directory: String)
+        throws(ReportError)
+    {
         let fd = open(target, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ReportError.system(errno, path: path, directory: directory, operation: "open")

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Why a report (Markdown, JSON or JUnit) could not be written.
@@ -52,7 +52,8 @@ public struct ReportError: Error, Sendable, Equatable, CustomStringConvertible {
         case EACCES, EPERM:
             return ReportError(
                 code: .permissionDenied, path: path,
-                reason: "permission denied (\(operation) in \(directory)). Check the permissions, or choose another path.",
+                reason:
+                    "permission denied (\(operation) in \(directory)). Check the permissions, or choose another path.",
                 errno: error)
         default:
             let message = String(cString: strerror(error))

@@ -46,7 +46,8 @@ struct BatchRun {
         let results = outcomes.map(\.result)
         do {
             if let json = output.json {
-                try OutputFile.write(results.count == 1 ? JSONReport.render(results[0]) : JSONReport.render(results), to: json)
+                try OutputFile.write(
+                    results.count == 1 ? JSONReport.render(results[0]) : JSONReport.render(results), to: json)
             }
             if let junit = output.junit { try OutputFile.write(JUnitReport.render(results), to: junit) }
         } catch {
@@ -110,7 +111,8 @@ struct BatchRun {
             let diff = OutputComparison(actual: block.output, recorded: block.expectedOutput ?? "").diff(
                 expectedLabel: "\(loaded.path):\(block.line) recorded output",
                 actualLabel: "\(loaded.path):\(block.line) actual output")
-            StandardError.write("mdexec: \(loaded.path): block \(block.index + 1) (line \(block.line)): output differs\n\(diff)")
+            StandardError.write(
+                "mdexec: \(loaded.path): block \(block.index + 1) (line \(block.line)): output differs\n\(diff)")
         }
     }
 }

@@ -15,7 +15,8 @@ enum ContainerCollector {
                 StandardError.write("removed \(container.names.first ?? String(container.id.prefix(12)))\n")
             }
             let kept = containers.count - removed
-            StandardError.write("mdexec gc: removed \(removed) container(s)" + (kept > 0 ? ", kept \(kept) in use" : "") + "\n")
+            StandardError.write(
+                "mdexec gc: removed \(removed) container(s)" + (kept > 0 ? ", kept \(kept) in use" : "") + "\n")
             return ExitStatus.passed
         } catch {
             StandardError.error("\(error)")
@@ -27,7 +28,7 @@ enum ContainerCollector {
     private static func inUse(_ container: ContainerSummary) -> Bool {
         guard container.state == "running" else { return false }
         guard container.labels["mdexec.host"] == ProcessInfo.processInfo.hostName,
-              let pid = container.labels["mdexec.pid"].flatMap(Int32.init)
+            let pid = container.labels["mdexec.pid"].flatMap(Int32.init)
         else { return true }
         return kill(pid, 0) == 0 || errno == EPERM
     }

@@ -25,7 +25,9 @@ enum DocumentLoader {
             let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno)).lowercased()
             throw UsageError("\(path): \(reason).")
         }
-        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw UsageError("\(path) is a directory, not a Markdown document.") }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else {
+            throw UsageError("\(path) is a directory, not a Markdown document.")
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw UsageError("\(path): cannot be read (permission denied?).") }
         defer { close(fd) }

@@ -22,11 +22,11 @@ final class ProgressPrinter: Sendable {
     func handle(_ event: RunEvent) {
         guard !quiet else { return }
         switch event {
-        case let .started(index, line, language):
+        case .started(let index, let line, let language):
             guard live else { return }
             pendingLine.withLock { $0 = true }
             StandardError.write("\(prefix)[\(index + 1)/\(total)] \(language ?? "-") line \(line) running…")
-        case let .finished(result):
+        case .finished(let result):
             let clear = pendingLine.withLock { pending in
                 defer { pending = false }
                 return pending

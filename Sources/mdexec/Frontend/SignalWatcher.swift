@@ -32,7 +32,8 @@ final class SignalWatcher: @unchecked Sendable {
             return true
         }
         if first {
-            StandardError.error("interrupted: stopping the running block and cleaning up (signal again to quit at once)")
+            StandardError.error(
+                "interrupted: stopping the running block and cleaning up (signal again to quit at once)")
             onSignal()
         } else {
             exit(number == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated)

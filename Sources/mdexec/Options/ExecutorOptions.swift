@@ -4,25 +4,42 @@ import MDExec
 
 /// Where and how blocks run: the ancestor's executor options and the sandbox beyond them.
 struct ExecutorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Where blocks run: docker (a container, the default) or local (host processes, NO isolation).", valueName: "docker|local"))
+    @Option(
+        help: ArgumentHelp(
+            "Where blocks run: docker (a container, the default) or local (host processes, NO isolation).",
+            valueName: "docker|local"))
     var executor: ExecutorKind = .docker
 
-    @Option(help: ArgumentHelp("Read executor options from a JSON or YAML file (the ancestor's keys: image, timeout, work_dir, ...). Flags win over the file.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Read executor options from a JSON or YAML file (the ancestor's keys: image, timeout, work_dir, ...). Flags win over the file.",
+            valueName: "FILE"))
     var config: String?
 
-    @Option(help: ArgumentHelp("The image blocks run in (default python:3-slim). Pulled when missing.", valueName: "IMAGE"))
+    @Option(
+        help: ArgumentHelp("The image blocks run in (default python:3-slim). Pulled when missing.", valueName: "IMAGE"))
     var image: String?
 
-    @Option(help: ArgumentHelp("Name of the container; an existing container of that name is removed first.", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "Name of the container; an existing container of that name is removed first.", valueName: "NAME"))
     var containerName: String?
 
-    @Option(help: ArgumentHelp("Seconds each block may run (default 60, at least 1); a block's timeout=N wins.", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds each block may run (default 60, at least 1); a block's timeout=N wins.", valueName: "SECONDS"))
     var timeout: Int?
 
-    @Option(help: ArgumentHelp("Host directory blocks are written to and run in, mounted at /workspace (default: a new temporary directory, removed afterwards).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Host directory blocks are written to and run in, mounted at /workspace (default: a new temporary directory, removed afterwards).",
+            valueName: "DIR"))
     var workDir: String?
 
-    @Option(help: ArgumentHelp("Host directory the engine mounts at /workspace when it differs from --work-dir (mdexec itself in a container).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Host directory the engine mounts at /workspace when it differs from --work-dir (mdexec itself in a container).",
+            valueName: "DIR"))
     var bindDir: String?
 
     @Flag(help: "Keep the container after it stops (the ancestor's auto_remove=False).")
@@ -34,10 +51,13 @@ struct ExecutorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Give the container GPUs: all, or a count.", valueName: "all|N"))
     var gpus: String?
 
-    @Option(help: ArgumentHelp("A Python file of functions for the functions module (repeatable).", valueName: "FILE.py"))
+    @Option(
+        help: ArgumentHelp("A Python file of functions for the functions module (repeatable).", valueName: "FILE.py"))
     var functions: [String] = []
 
-    @Option(help: ArgumentHelp("A pip package the functions need, installed once before the first block (repeatable).", valueName: "PKG"))
+    @Option(
+        help: ArgumentHelp(
+            "A pip package the functions need, installed once before the first block (repeatable).", valueName: "PKG"))
     var requirement: [String] = []
 
     @Option(help: ArgumentHelp("Name of the functions module (default functions).", valueName: "NAME"))
@@ -49,7 +69,8 @@ struct ExecutorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Add a line to the container's /etc/hosts (repeatable).", valueName: "NAME:IP"))
     var addHost: [String] = []
 
-    @Option(help: ArgumentHelp("A shell command run once in the container before the first block.", valueName: "COMMAND"))
+    @Option(
+        help: ArgumentHelp("A shell command run once in the container before the first block.", valueName: "COMMAND"))
     var initCommand: String?
 
     @Flag(help: "Delete each block's file after it ran.")
@@ -75,7 +96,10 @@ struct ExecutorOptions: ParsableArguments {
 
     @OptionGroup var languageOptions: LanguageOptions
 
-    @Option(help: ArgumentHelp("How blocks start in the container: one runner loop for the whole document (fast, the default) or one exec per block.", valueName: "loop|exec"))
+    @Option(
+        help: ArgumentHelp(
+            "How blocks start in the container: one runner loop for the whole document (fast, the default) or one exec per block.",
+            valueName: "loop|exec"))
     var runner: RunnerMode = .loop
 
     @Flag(help: "Say more on standard error (engine calls, runner fallback).")

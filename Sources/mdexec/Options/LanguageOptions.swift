@@ -3,7 +3,10 @@ import MDExec
 
 /// `--language NAME=COMMAND[:EXT]`, shared by `run`, `check` and `blocks`.
 struct LanguageOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Run blocks of language NAME with COMMAND, files ending in .EXT (repeatable).", valueName: "NAME=COMMAND[:EXT]"))
+    @Option(
+        help: ArgumentHelp(
+            "Run blocks of language NAME with COMMAND, files ending in .EXT (repeatable).",
+            valueName: "NAME=COMMAND[:EXT]"))
     var language: [String] = []
 
     func validate() throws { _ = try table() }

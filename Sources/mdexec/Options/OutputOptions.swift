@@ -3,10 +3,13 @@ import Foundation
 
 /// Where results go.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to PATH (atomically) instead of standard output.", valueName: "PATH"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp("Write the report to PATH (atomically) instead of standard output.", valueName: "PATH"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Write each document's report into DIR, under the document's file name.", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp("Write each document's report into DIR, under the document's file name.", valueName: "DIR"))
     var outputDir: String?
 
     @Flag(help: "Write each report back into its document.")
@@ -27,7 +30,9 @@ struct OutputOptions: ParsableArguments {
     /// Usage checks: where the reports of `documents` go (`run` writes them all).
     func validate(documents: [String], writesReports: Bool) throws {
         let destinations = [output != nil, outputDir != nil, inPlace].filter { $0 }.count
-        guard destinations <= 1 else { throw ValidationError("Use only one of -o/--output, --output-dir and --in-place.") }
+        guard destinations <= 1 else {
+            throw ValidationError("Use only one of -o/--output, --output-dir and --in-place.")
+        }
         if documents.count > 1 && output != nil {
             throw ValidationError("Several documents need --output-dir DIR or --in-place, not -o.")
         }
@@ -36,7 +41,8 @@ struct OutputOptions: ParsableArguments {
         }
         if let outputDir {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw ValidationError("--output-dir \(outputDir) is not an existing directory.")
             }
             let names = documents.map { ($0 as NSString).lastPathComponent }

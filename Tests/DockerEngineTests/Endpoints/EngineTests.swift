@@ -20,9 +20,11 @@ struct EngineTests {
     func containerLifecycle() async throws {
         let client = try await EngineGate.client()
         let name = "mdexec-engine-test-\(UUID().uuidString.prefix(8).lowercased())"
-        let spec = ContainerSpec(image: EngineGate.image, cmd: ["sleep", "infinity"], labels: EngineGate.labels,
-                                 hostConfig: HostConfig(networkMode: "none", memory: 256 << 20,
-                                                        memorySwap: 256 << 20, pidsLimit: 256, initProcess: true))
+        let spec = ContainerSpec(
+            image: EngineGate.image, cmd: ["sleep", "infinity"], labels: EngineGate.labels,
+            hostConfig: HostConfig(
+                networkMode: "none", memory: 256 << 20,
+                memorySwap: 256 << 20, pidsLimit: 256, initProcess: true))
         let id = try await client.createContainer(name: name, spec: spec)
         do {
             try await client.startContainer(id)
@@ -31,7 +33,8 @@ struct EngineTests {
             #expect(try await client.listContainers(labels: ["mdexec.test=engine"]).contains { $0.id == id })
 
             let log = OutputLog()
-            let script = "echo out1; sleep 0.05; echo err1 >&2; sleep 0.05; echo out2; sleep 0.05; echo err2 >&2; exit 7"
+            let script =
+                "echo out1; sleep 0.05; echo err1 >&2; sleep 0.05; echo out2; sleep 0.05; echo err2 >&2; exit 7"
             let code = try await client.runExec(containerID: id, spec: ExecSpec(cmd: ["sh", "-c", script])) {
                 log.append($0, $1)
             }
@@ -78,7 +81,8 @@ struct EngineTests {
         let error = await #expect(throws: EngineError.self) { try await client.pullImage("mdexec-no-such-image:never") }
         #expect(error?.description.contains("mdexec-no-such-image:never") == true)
         let create = await #expect(throws: EngineError.self) {
-            try await client.createContainer(spec: ContainerSpec(image: "mdexec-no-such-image:never", labels: EngineGate.labels))
+            try await client.createContainer(
+                spec: ContainerSpec(image: "mdexec-no-such-image:never", labels: EngineGate.labels))
         }
         #expect(create?.status == 404)
     }
@@ -132,8 +136,9 @@ struct EngineTests {
     @Test("a tar uploaded into a volume is visible to execs")
     func upload() async throws {
         let client = try await EngineGate.client()
-        let spec = ContainerSpec(image: EngineGate.image, cmd: ["sleep", "infinity"], labels: EngineGate.labels,
-                                 volumes: ["/workspace"], hostConfig: HostConfig(networkMode: "none", initProcess: true))
+        let spec = ContainerSpec(
+            image: EngineGate.image, cmd: ["sleep", "infinity"], labels: EngineGate.labels,
+            volumes: ["/workspace"], hostConfig: HostConfig(networkMode: "none", initProcess: true))
         try await withTestContainer(client, spec: spec) { id async throws in
             var tar = TarArchive()
             try tar.addDirectory(path: "pkg")
@@ -149,7 +154,8 @@ struct EngineTests {
             if try await client.engineVersion().kind == .podman {
                 try await client.uploadArchive(containerID: id, path: "/no/such/dir", tar: tar.bytes)
                 let made = try await client.runExec(
-                    containerID: id, spec: ExecSpec(cmd: ["test", "-x", "/no/such/dir/pkg/run.sh"])) { _, _ in }
+                    containerID: id, spec: ExecSpec(cmd: ["test", "-x", "/no/such/dir/pkg/run.sh"])
+                ) { _, _ in }
                 #expect(made == 0, "Podman made the directory and unpacked the archive into it")
             } else {
                 let missing = await #expect(throws: EngineError.self) {
@@ -163,8 +169,9 @@ struct EngineTests {
     @Test("wait returns the main process's exit code")
     func wait() async throws {
         let client = try await EngineGate.client()
-        let spec = ContainerSpec(image: EngineGate.image, cmd: ["sh", "-c", "exit 4"], labels: EngineGate.labels,
-                                 hostConfig: HostConfig(networkMode: "none"))
+        let spec = ContainerSpec(
+            image: EngineGate.image, cmd: ["sh", "-c", "exit 4"], labels: EngineGate.labels,
+            hostConfig: HostConfig(networkMode: "none"))
         try await withTestContainer(client, spec: spec) { id async throws in
             #expect(try await client.waitContainer(id) == 4)
             #expect(try await client.inspectContainer(id).state.exitCode == 4)
@@ -177,8 +184,9 @@ struct EngineTests {
     func gpus() async throws {
         let client = try await EngineGate.client()
         let kind = try await client.engineVersion().kind
-        let spec = ContainerSpec(image: EngineGate.image, cmd: ["true"], labels: EngineGate.labels,
-                                 hostConfig: HostConfig(networkMode: "none", deviceRequests: [.allGPUs]))
+        let spec = ContainerSpec(
+            image: EngineGate.image, cmd: ["true"], labels: EngineGate.labels,
+            hostConfig: HostConfig(networkMode: "none", deviceRequests: [.allGPUs]))
         let id = try await client.createContainer(name: nil, spec: spec)
         let kept = try await client.inspectContainer(id).deviceRequests
         if kind == .podman {

@@ -7,9 +7,11 @@ import Testing
 struct FakeEngineTests {
     private static let version143 = #"{"Version":"25.0.3","ApiVersion":"1.43","MinAPIVersion":"1.12"}"#
 
-    private func withFake<T>(_ answer: @escaping @Sendable (String) -> FakeEngine.Answer,
-                             timeout: Duration = .seconds(5),
-                             _ body: (EngineClient, FakeEngine) async throws -> T) async throws -> T {
+    private func withFake<T>(
+        _ answer: @escaping @Sendable (String) -> FakeEngine.Answer,
+        timeout: Duration = .seconds(5),
+        _ body: (EngineClient, FakeEngine) async throws -> T
+    ) async throws -> T {
         let fake = try FakeEngine { line in
             line.hasPrefix("GET /version ") ? .json(200, Self.version143) : answer(line)
         }
@@ -21,8 +23,10 @@ struct FakeEngineTests {
     @Test("a 1.43 engine is negotiated once and spoken to as /v1.41")
     func negotiation() async throws {
         let listing = #"[{"Id":"abc","Names":["/x"],"Labels":{"mdexec":"1"},"Unknown":{"a":1}}]"#
-        let inspect = #"{"Id":"abc","Name":"/x","State":{"Status":"exited","Running":false,"ExitCode":137,"OOMKilled":true,"Pid":0}}"#
-        try await withFake({ $0.contains("/containers/json") ? .json(200, listing) : .json(200, inspect) }) { client, fake in
+        let inspect =
+            #"{"Id":"abc","Name":"/x","State":{"Status":"exited","Running":false,"ExitCode":137,"OOMKilled":true,"Pid":0}}"#
+        try await withFake({ $0.contains("/containers/json") ? .json(200, listing) : .json(200, inspect) }) {
+            client, fake in
             #expect(try await client.apiVersion() == APIVersion(1, 41))
             let summary = try await client.listContainers(labels: ["mdexec=1"], all: true)
             #expect(summary == [ContainerSummary(id: "abc", names: ["x"], labels: ["mdexec": "1"])])
@@ -30,7 +34,11 @@ struct FakeEngineTests {
             #expect(info.name == "x" && info.state.exitCode == 137 && info.state.oomKilled)
             let lines = fake.requests.current
             #expect(lines.filter { $0.hasPrefix("GET /version ") }.count == 1)
-            #expect(lines.contains { $0.hasPrefix("GET /v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22mdexec%3D1%22%5D%7D ") })
+            #expect(
+                lines.contains {
+                    $0.hasPrefix(
+                        "GET /v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22mdexec%3D1%22%5D%7D ")
+                })
             #expect(lines.contains("GET /v1.41/containers/abc/json HTTP/1.1"))
         }
     }
@@ -46,10 +54,14 @@ struct FakeEngineTests {
 
     @Test("the engine's own message is carried by errors")
     func apiMessage() async throws {
-        try await withFake({ _ in .json(500, #"{"message":"driver failed programming external connectivity"}"#) }) { client, _ in
+        try await withFake({ _ in .json(500, #"{"message":"driver failed programming external connectivity"}"#) }) {
+            client, _ in
             let error = await #expect(throws: EngineError.self) { try await client.startContainer("abc") }
-            #expect(error == .api(status: 500, message: "driver failed programming external connectivity",
-                                  endpoint: "POST /containers/abc/start"))
+            #expect(
+                error
+                    == .api(
+                        status: 500, message: "driver failed programming external connectivity",
+                        endpoint: "POST /containers/abc/start"))
         }
     }
 
@@ -62,8 +74,11 @@ struct FakeEngineTests {
             let error = await #expect(throws: EngineError.self) {
                 try await client.pullImage("nosuch") { update in seen.withLock { $0.append(update) } }
             }
-            #expect(error == .pullFailed(image: "nosuch:latest",
-                                         message: "unauthorized: authentication required for nosuch:latest"))
+            #expect(
+                error
+                    == .pullFailed(
+                        image: "nosuch:latest",
+                        message: "unauthorized: authentication required for nosuch:latest"))
             #expect(seen.current.count == 3)
         }
     }
@@ -89,7 +104,8 @@ struct FakeEngineTests {
 
     @Test("a call that gets no answer times out at its deadline")
     func deadline() async throws {
-        try await withFake({ _ in FakeEngine.Answer(pieces: [[], []], delay: 1.5) }, timeout: .milliseconds(300)) { client, _ in
+        try await withFake({ _ in FakeEngine.Answer(pieces: [[], []], delay: 1.5) }, timeout: .milliseconds(300)) {
+            client, _ in
             let clock = ContinuousClock()
             let start = clock.now
             let error = await #expect(throws: EngineError.self) { try await client.inspectContainer("slow") }
@@ -118,8 +134,11 @@ struct FakeEngineTests {
     @Test("a hijacked start keeps the stream bytes that arrive with the 101 head")
     func hijackLeftover() async throws {
         let frames = try Fixture.bytes("exec-multiplexed.bin")
-        let head = Array("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".utf8)
-        try await withFake({ _ in FakeEngine.Answer(pieces: [head + frames[..<20], Array(frames[20...])]) }) { client, fake in
+        let head = Array(
+            "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+                .utf8)
+        try await withFake({ _ in FakeEngine.Answer(pieces: [head + frames[..<20], Array(frames[20...])]) }) {
+            client, fake in
             let exec = try await client.attachExec("e2")
             var received: [OutputFrame] = []
             for try await frame in exec.output { received.append(frame) }

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Hijacked exec against the real engine", .serialized)
 struct HijackedExecTests {
-    private func shell(_ client: EngineClient, _ container: String, _ cmd: [String] = ["sh"]) async throws -> HijackedExec {
+    private func shell(_ client: EngineClient, _ container: String, _ cmd: [String] = ["sh"]) async throws
+        -> HijackedExec
+    {
         let id = try await client.createExec(containerID: container, spec: ExecSpec(cmd: cmd, attachStdin: true))
         return try await client.attachExec(id)
     }

@@ -28,7 +28,7 @@ struct JSONLineDecoderTests {
         for index in stream.indices { try decoder.feed(stream[index...index]) { updates.append($0) } }
         try decoder.finish { updates.append($0) }
         #expect(updates.count == 6)
-        #expect(updates[2].status == "Downloading" && updates[2].current == 35020 && updates[2].total == 3408729)
+        #expect(updates[2].status == "Downloading" && updates[2].current == 35020 && updates[2].total == 3_408_729)
         #expect(updates.last?.status == "Status: Downloaded newer image for alpine:3.19")
     }
 
@@ -43,8 +43,11 @@ struct JSONLineDecoderTests {
                 try decoder.feed(stream[split...]) { updates.append($0) }
                 try decoder.finish { updates.append($0) }
             }
-            #expect(error == .streamError(endpoint: endpoint,
-                                          message: "unauthorized: authentication required for nosuch:latest"))
+            #expect(
+                error
+                    == .streamError(
+                        endpoint: endpoint,
+                        message: "unauthorized: authentication required for nosuch:latest"))
             #expect(updates.count == 3, "split at \(split)")
         }
     }

@@ -10,14 +10,16 @@ struct StreamFrameDecoderTests {
     }
 
     private func expectedFrames() throws -> [OutputFrame] {
-        let decoded = try JSONDecoder().decode([ExpectedFrame].self,
-                                               from: Data(try Fixture.bytes("exec-multiplexed.expected.json")))
+        let decoded = try JSONDecoder().decode(
+            [ExpectedFrame].self,
+            from: Data(try Fixture.bytes("exec-multiplexed.expected.json")))
         return try decoded.map { frame in
-            let kind: StreamKind = switch frame.stream {
-            case "stdout": .stdout
-            case "stderr": .stderr
-            default: .systemError
-            }
+            let kind: StreamKind =
+                switch frame.stream {
+                case "stdout": .stdout
+                case "stderr": .stderr
+                default: .systemError
+                }
             return OutputFrame(kind, Array(try #require(Data(base64Encoded: frame.base64))))
         }
     }
@@ -62,8 +64,11 @@ struct StreamFrameDecoderTests {
     @Test("a real engine recording keeps stdout and stderr apart, byte for byte")
     func recorded() throws {
         let frames = try decode([try Fixture.bytes("exec-recorded.bin")[...]])
-        #expect(frames == [OutputFrame(.stdout, Array("out1\na\u{0}b\\xff\nout2\n".utf8)),
-                           OutputFrame(.stderr, Array("err1\nerr2\n".utf8))])
+        #expect(
+            frames == [
+                OutputFrame(.stdout, Array("out1\na\u{0}b\\xff\nout2\n".utf8)),
+                OutputFrame(.stderr, Array("err1\nerr2\n".utf8)),
+            ])
     }
 
     @Test("a truncated frame is reported at the end, after the whole frames")

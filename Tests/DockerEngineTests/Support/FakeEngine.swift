@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,15 +16,21 @@ final class FakeEngine: Sendable {
 
         /// A complete response with `Content-Length`.
         static func json(_ status: Int, _ body: String) -> Answer {
-            Answer(pieces: [Array(("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\n"
-                + "Api-Version: 1.41\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
-                + body).utf8)])
+            Answer(pieces: [
+                Array(
+                    ("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\n"
+                        + "Api-Version: 1.41\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+                        + body).utf8)
+            ])
         }
 
         /// A body without length, ended by closing, sent in the given pieces.
         static func stream(_ status: Int, _ pieces: [[UInt8]]) -> Answer {
-            Answer(pieces: [Array("HTTP/1.1 \(status) OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".utf8)]
-                + pieces)
+            Answer(
+                pieces: [
+                    Array("HTTP/1.1 \(status) OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".utf8)
+                ]
+                    + pieces)
         }
     }
 
@@ -93,10 +100,15 @@ final class FakeEngine: Sendable {
             let text = String(decoding: data, as: UTF8.self)
             guard let headEnd = text.range(of: "\r\n\r\n") else { continue }
             let head = text[..<headEnd.lowerBound]
-            let length = head.split(separator: "\r\n")
+            let length =
+                head.split(separator: "\r\n")
                 .first { $0.lowercased().hasPrefix("content-length:") }
                 .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
-            if text.utf8.distance(from: headEnd.upperBound.samePosition(in: text.utf8)!, to: text.utf8.endIndex) >= length { break }
+            if text.utf8.distance(from: headEnd.upperBound.samePosition(in: text.utf8)!, to: text.utf8.endIndex)
+                >= length
+            {
+                break
+            }
         }
         return String(String(decoding: data, as: UTF8.self).split(separator: "\r\n").first ?? "")
     }

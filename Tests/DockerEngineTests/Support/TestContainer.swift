@@ -2,11 +2,16 @@ import DockerEngine
 import EngineTestSupport
 
 /// A running `sleep infinity` container from the test image, removed after `body` whatever happens.
-func withTestContainer<T>(_ client: EngineClient, spec: ContainerSpec? = nil,
-                          _ body: (String) async throws -> T) async throws -> T {
-    let spec = spec ?? ContainerSpec(image: EngineGate.image, cmd: ["sleep", "infinity"],
-                                     labels: EngineGate.labels,
-                                     hostConfig: HostConfig(networkMode: "none", initProcess: true))
+func withTestContainer<T>(
+    _ client: EngineClient, spec: ContainerSpec? = nil,
+    _ body: (String) async throws -> T
+) async throws -> T {
+    let spec =
+        spec
+        ?? ContainerSpec(
+            image: EngineGate.image, cmd: ["sleep", "infinity"],
+            labels: EngineGate.labels,
+            hostConfig: HostConfig(networkMode: "none", initProcess: true))
     let id = try await client.createContainer(spec: spec)
     do {
         try await client.startContainer(id)

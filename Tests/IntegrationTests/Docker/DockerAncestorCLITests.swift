@@ -13,7 +13,9 @@ extension DockerTests {
         func exitCodes() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("e.md", """
+            let doc = try scratch.write(
+                "e.md",
+                """
                 ```python
                 print("hello from python")
                 ```
@@ -55,11 +57,14 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("a block past its timeout: timed-out, exit 124, output ending in Timeout, promptly", .timeLimit(.minutes(2)))
+        @Test(
+            "a block past its timeout: timed-out, exit 124, output ending in Timeout, promptly", .timeLimit(.minutes(2))
+        )
         func timeout() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("t.md", "```sh timeout=1\necho started\nsleep 30\necho never\n```\n\n```sh\necho after\n```\n")
+            let doc = try scratch.write(
+                "t.md", "```sh timeout=1\necho started\nsleep 30\necho never\n```\n\n```sh\necho after\n```\n")
             let json = scratch.path + "/r.json"
             let run = try DockerCLI.runDocument(["--json", json, doc])
             #expect(run.status == 1)
@@ -80,7 +85,9 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let work = try scratch.directory("work")
-            let doc = try scratch.write("p.md", """
+            let doc = try scratch.write(
+                "p.md",
+                """
                 ```python
                 # filename: ../x.py
                 print("escaped")
@@ -110,7 +117,9 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let work = try scratch.directory("work")
-            let doc = try scratch.write("p.md", """
+            let doc = try scratch.write(
+                "p.md",
+                """
                 ```python
                 # filename: sub/dir/x.py
                 import os
@@ -139,7 +148,9 @@ extension DockerTests {
 
             // A first run that leaves its container running.
             var firstPid: pid_t = 0
-            let first = try DockerCLI.runDocument(["--no-stop-container", "--container-name", name, "--json", json, doc]) {
+            let first = try DockerCLI.runDocument([
+                "--no-stop-container", "--container-name", name, "--json", json, doc,
+            ]) {
                 firstPid = $0.processIdentifier
             }
             #expect(first.status == 0)
@@ -161,8 +172,9 @@ extension DockerTests {
             await #expect(throws: EngineError.self) { try await client.inspectContainer(name) }
 
             // A container made by hand (not by mdexec) of that name is replaced too.
-            let spec = ContainerSpec(image: EngineGate.image, cmd: ["sleep", "300"], labels: Leftovers.labels,
-                                     hostConfig: HostConfig(networkMode: "none"))
+            let spec = ContainerSpec(
+                image: EngineGate.image, cmd: ["sleep", "300"], labels: Leftovers.labels,
+                hostConfig: HostConfig(networkMode: "none"))
             let manual = try await client.createContainer(name: name, spec: spec)
             try await client.startContainer(manual)
             let third = try DockerCLI.runDocument(["--container-name", name, "--json", json, doc])
@@ -178,7 +190,9 @@ extension DockerTests {
             let scratch = try Scratch()
             let doc = try scratch.write("i.md", "```sh\ncat init.txt\n```\n")
             let json = scratch.path + "/r.json"
-            let run = try DockerCLI.runDocument(["--init-command", "sleep 1; echo ready > init.txt", "--json", json, doc])
+            let run = try DockerCLI.runDocument([
+                "--init-command", "sleep 1; echo ready > init.txt", "--json", json, doc,
+            ])
             #expect(run.status == 0)
             #expect(try Results.document(json).blocks.first?.output == "ready\n")
 
@@ -196,7 +210,9 @@ extension DockerTests {
             let scratch = try Scratch()
             let data = try scratch.directory("data")
             try scratch.write("data/input.txt", "from the host\n")
-            let doc = try scratch.write("v.md", """
+            let doc = try scratch.write(
+                "v.md",
+                """
                 ```sh
                 cat /data/input.txt
                 ```
@@ -228,7 +244,9 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("delete_tmp_files removes each block's file after it ran; without it the file stays", .timeLimit(.minutes(2)))
+        @Test(
+            "delete_tmp_files removes each block's file after it ran; without it the file stays",
+            .timeLimit(.minutes(2)))
         func deleteTmpFiles() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()

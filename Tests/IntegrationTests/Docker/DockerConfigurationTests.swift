@@ -27,7 +27,9 @@ extension DockerTests {
             c.requirements = ["numpy>=1.26", "pandas==2.2.0", "yes"]
             c.functionsModule = "agent_tools"
             c.extraVolumes = ["/data:/data:ro", "/cache:/root/.cache"]
-            c.extraHosts = ["db": "10.0.0.2", "cache.local": "10.0.0.3", "queue": "10.0.0.4", "api.internal": "10.0.0.5"]
+            c.extraHosts = [
+                "db": "10.0.0.2", "cache.local": "10.0.0.3", "queue": "10.0.0.4", "api.internal": "10.0.0.5",
+            ]
             c.initCommand = "pip install -r requirements.txt && echo 'ready: yes' # done\nls -la"
             c.deleteTmpFiles = true
             c.network = "bridge"
@@ -51,8 +53,10 @@ extension DockerTests {
             let yaml = try original.yaml()
             let parsed = try ExecutorConfiguration.parse(yaml)
             #expect(parsed == original, "YAML was:\n\(yaml)")
-            for key in ["container_name", "work_dir", "bind_dir", "auto_remove", "stop_container", "device_requests",
-                        "functions_module", "extra_volumes", "extra_hosts", "init_command", "delete_tmp_files"] {
+            for key in [
+                "container_name", "work_dir", "bind_dir", "auto_remove", "stop_container", "device_requests",
+                "functions_module", "extra_volumes", "extra_hosts", "init_command", "delete_tmp_files",
+            ] {
                 #expect(yaml.contains(key + ":"), "the ancestor's key \(key) is missing from:\n\(yaml)")
             }
             // Equal configurations give the same text (a config file kept in git must not churn):
@@ -74,7 +78,9 @@ extension DockerTests {
             let data = try scratch.directory("data")
             try scratch.write("data/in.txt", "mounted\n")
             let functions = try scratch.write("f.py", "def twice(x):\n    return 2 * x\n")
-            let config = try scratch.write("mdexec.yaml", """
+            let config = try scratch.write(
+                "mdexec.yaml",
+                """
                 # The ancestor's keys.
                 image: mdexec-missing-image:never   # the --image flag wins
                 timeout: 1
@@ -89,7 +95,9 @@ extension DockerTests {
                 delete_tmp_files: true
 
                 """)
-            let doc = try scratch.write("c.md", """
+            let doc = try scratch.write(
+                "c.md",
+                """
                 ```python
                 from helpers import twice
                 print(open("init.txt").read().strip(), twice(21), open("/data/in.txt").read().strip())
@@ -118,7 +126,10 @@ extension DockerTests {
 
             // Flags win over the file: a longer timeout, another init command.
             let flags = try DockerCLI.runDocument(
-                ["--config", config, "--timeout", "20", "--init-command", "echo from-flag > init.txt", "--json", json, doc])
+                [
+                    "--config", config, "--timeout", "20", "--init-command", "echo from-flag > init.txt", "--json",
+                    json, doc,
+                ])
             #expect(flags.status == 0, "stderr: \(flags.stderr)")
             let overridden = try Results.document(json)
             #expect(overridden.blocks.map(\.status) == [.passed, .passed, .passed])

@@ -19,7 +19,8 @@ extension DockerTests {
             configuration.image = EngineGate.image
             configuration.workDir = workDir
             configure(&configuration)
-            let executor = try DockerExecutor(configuration: configuration, host: try EngineGate.host, useRunner: useRunner)
+            let executor = try DockerExecutor(
+                configuration: configuration, host: try EngineGate.host, useRunner: useRunner)
             var options = RunOptions()
             options.timeoutSeconds = timeout
             return (executor, Notebook(executor: executor, options: options))
@@ -40,8 +41,9 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("execute python and sh blocks: output, exit codes, the first block's file",
-              .timeLimit(.minutes(2)), arguments: [true, false])
+        @Test(
+            "execute python and sh blocks: output, exit codes, the first block's file",
+            .timeLimit(.minutes(2)), arguments: [true, false])
         func execute(useRunner: Bool) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -62,10 +64,14 @@ extension DockerTests {
                 #expect(shell.exitCode == 0 && shell.output == "hello world!\n")
                 #expect(shell.codeFile?.hasSuffix(".sh") == true)
 
-                let bash = try await notebook.execute([CodeSubmission(language: "bash", code: "echo ${BASH_VERSION:+bash}")])
+                let bash = try await notebook.execute([
+                    CodeSubmission(language: "bash", code: "echo ${BASH_VERSION:+bash}")
+                ])
                 #expect(bash.exitCode == 0 && bash.output == "bash\n")
 
-                let raising = try await notebook.execute([CodeSubmission(language: "python", code: "raise Exception('boom')")])
+                let raising = try await notebook.execute([
+                    CodeSubmission(language: "python", code: "raise Exception('boom')")
+                ])
                 #expect(raising.exitCode == 1)
                 #expect(raising.output.contains("Exception: boom"))
 
@@ -98,7 +104,7 @@ extension DockerTests {
             try await notebook.start()
             let started = ContinuousClock.now
             let result = try await notebook.execute([
-                CodeSubmission(language: "python", code: "import time\nprint('going', flush=True)\ntime.sleep(30)"),
+                CodeSubmission(language: "python", code: "import time\nprint('going', flush=True)\ntime.sleep(30)")
             ])
             let elapsed = ContinuousClock.now - started
             await notebook.stop()
@@ -132,7 +138,7 @@ extension DockerTests {
                 }
                 let execution = Task {
                     try await notebook.execute([
-                        CodeSubmission(language: "sh", code: "sleep 1231 &\nsleep 1232\necho never"),
+                        CodeSubmission(language: "sh", code: "sleep 1231 &\nsleep 1232\necho never")
                     ])
                 }
                 var running: [String] = []
@@ -161,14 +167,14 @@ extension DockerTests {
             try await notebook.start()
             do {
                 let outside = try await notebook.execute([
-                    CodeSubmission(language: "python", code: "# filename: ../test_code.py\nprint('escaped')"),
+                    CodeSubmission(language: "python", code: "# filename: ../test_code.py\nprint('escaped')")
                 ])
                 #expect(outside.exitCode == 1)
                 #expect(outside.output == "Filename is not in the workspace")
                 #expect(!scratch.exists("test_code.py"))
 
                 let inside = try await notebook.execute([
-                    CodeSubmission(language: "python", code: "# filename: test_code/sub/x.py\nprint('inside')"),
+                    CodeSubmission(language: "python", code: "# filename: test_code/sub/x.py\nprint('inside')")
                 ])
                 #expect(inside.exitCode == 0 && inside.output == "inside\n")
                 #expect(inside.codeFile == "test_code/sub/x.py")
@@ -181,8 +187,9 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("restart (four times): a fresh process tree each time, the workspace's files kept",
-              .timeLimit(.minutes(2)), arguments: [true, false])
+        @Test(
+            "restart (four times): a fresh process tree each time, the workspace's files kept",
+            .timeLimit(.minutes(2)), arguments: [true, false])
         func restart(useRunner: Bool) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -193,7 +200,8 @@ extension DockerTests {
                 let id = try #require(executor.containerID)
                 for round in 1...4 {
                     let before = try await notebook.execute([
-                        CodeSubmission(language: "sh", code: "sleep 1234 & echo made \(round) > made.txt; cat written.txt"),
+                        CodeSubmission(
+                            language: "sh", code: "sleep 1234 & echo made \(round) > made.txt; cat written.txt")
                     ])
                     #expect(before.exitCode == 0 && before.output == "by writeFile\n")
 
@@ -202,17 +210,21 @@ extension DockerTests {
                     #expect(try await client.inspectContainer(id).state.running, "round \(round)")
 
                     let after = try await notebook.execute([
-                        CodeSubmission(language: "sh", code: "cat written.txt made.txt; ps -eo args | grep -c '^sleep 1234$'"),
+                        CodeSubmission(
+                            language: "sh", code: "cat written.txt made.txt; ps -eo args | grep -c '^sleep 1234$'")
                     ])
                     // The background process of before the restart is gone: grep -c says 0 and exits 1.
                     #expect(after.exitCode == 1 && after.output == "by writeFile\nmade \(round)\n0\n", "round \(round)")
                 }
-                let again = try await notebook.execute([CodeSubmission(language: "python", code: "print('still works')")])
+                let again = try await notebook.execute([
+                    CodeSubmission(language: "python", code: "print('still works')")
+                ])
                 #expect(again.exitCode == 0 && again.output == "still works\n")
             }
         }
 
-        @Test("stop twice: no error; the container is gone; executing afterwards fails clearly", .timeLimit(.minutes(2)))
+        @Test(
+            "stop twice: no error; the container is gone; executing afterwards fails clearly", .timeLimit(.minutes(2)))
         func stopTwice() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -253,15 +265,18 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("without a work_dir, blocks go to a new temporary directory, not the current one",
-              .timeLimit(.minutes(1)))
+        @Test(
+            "without a work_dir, blocks go to a new temporary directory, not the current one",
+            .timeLimit(.minutes(1)))
         func defaultWorkDir() async throws {
             var configuration = ExecutorConfiguration()
             configuration.image = EngineGate.image
             // Nothing is started: the executor's work dir is decided at construction.
             let executor = try DockerExecutor(configuration: configuration, host: try EngineGate.host)
-            #expect(executor.workDir != FileManager.default.currentDirectoryPath,
-                    "ExecutorConfiguration.workDir documents nil as 'a new temporary directory' (docs/reference.md: work_dir default: a temporary dir)")
+            #expect(
+                executor.workDir != FileManager.default.currentDirectoryPath,
+                "ExecutorConfiguration.workDir documents nil as 'a new temporary directory' (docs/reference.md: work_dir default: a temporary dir)"
+            )
         }
     }
 }

@@ -13,7 +13,8 @@ extension DockerTests {
 
         /// Debian's python refuses pip installs (PEP 668) unless told otherwise; no retries
         /// keeps the offline failure quick. Written by the init command, which runs first.
-        static let pipConfig = "printf '[global]\\nbreak-system-packages = true\\nretries = 0\\ntimeout = 2\\n' > /etc/pip.conf"
+        static let pipConfig =
+            "printf '[global]\\nbreak-system-packages = true\\nretries = 0\\ntimeout = 2\\n' > /etc/pip.conf"
 
         @Test("functions without requirements are importable from every block", .timeLimit(.minutes(2)))
         func withoutRequirements() async throws {
@@ -21,7 +22,8 @@ extension DockerTests {
             let scratch = try Scratch()
             let functions = try scratch.write("f.py", Self.addSource)
             let work = try scratch.directory("work")
-            let doc = try scratch.write("f.md", Self.useAdd + "\n```python\nimport functions\nprint(functions.add.__doc__)\n```\n")
+            let doc = try scratch.write(
+                "f.md", Self.useAdd + "\n```python\nimport functions\nprint(functions.add.__doc__)\n```\n")
             let json = scratch.path + "/r.json"
             let run = try DockerCLI.runDocument(["--functions", functions, "--work-dir", work, "--json", json, doc])
             #expect(run.status == 0, "stderr: \(run.stderr)")
@@ -31,7 +33,9 @@ extension DockerTests {
 
             // Another module name.
             let named = try scratch.write("g.md", "```python\nfrom tools import add\nprint(add(40, 2))\n```\n")
-            let renamed = try DockerCLI.runDocument(["--functions", functions, "--functions-module", "tools", "--json", json, named])
+            let renamed = try DockerCLI.runDocument([
+                "--functions", functions, "--functions-module", "tools", "--json", json, named,
+            ])
             #expect(renamed.status == 0, "stderr: \(renamed.stderr)")
             #expect(try Results.document(json).blocks.first?.output == "42\n")
             try await Leftovers.expectNone()
@@ -62,7 +66,8 @@ extension DockerTests {
             let json = scratch.path + "/r.json"
             let run = try DockerCLI.runDocument([
                 "--init-command", Self.pipConfig, "--functions", functions,
-                "--requirement", "mdexec-no-such-package-\(UUID().uuidString.prefix(6).lowercased())", "--json", json, doc,
+                "--requirement", "mdexec-no-such-package-\(UUID().uuidString.prefix(6).lowercased())", "--json", json,
+                doc,
             ])
             #expect(run.status != 0)
             #expect(run.stderr.contains("Pip install failed."))

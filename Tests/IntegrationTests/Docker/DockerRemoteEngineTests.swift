@@ -9,8 +9,9 @@ extension DockerTests {
     /// is bind-mounted, block files are uploaded into the container's own workspace.
     @Suite("a remote engine (tcp://)")
     struct RemoteEngine {
-        @Test("blocks, hints, functions, init command and delete_tmp_files work without a shared filesystem",
-              .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
+        @Test(
+            "blocks, hints, functions, init command and delete_tmp_files work without a shared filesystem",
+            .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
         func cli(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let forwarder = try EngineTCPForwarder()
@@ -18,7 +19,9 @@ extension DockerTests {
             let scratch = try Scratch()
             let work = try scratch.directory("work")
             let functions = try scratch.write("f.py", "def add(a, b):\n    return a + b\n")
-            let doc = try scratch.write("remote.md", """
+            let doc = try scratch.write(
+                "remote.md",
+                """
                 ```python
                 from functions import add
                 print(add(20, 22), open("init.txt").read().strip())
@@ -41,8 +44,11 @@ extension DockerTests {
                 """)
             let json = scratch.path + "/r.json"
             let run = try DockerCLI.runDocument(
-                ["--runner", runner, "--keep-going", "--delete-tmp-files", "--work-dir", work, "--functions", functions,
-                 "--init-command", "echo remote-init > init.txt", "--json", json, doc],
+                [
+                    "--runner", runner, "--keep-going", "--delete-tmp-files", "--work-dir", work, "--functions",
+                    functions,
+                    "--init-command", "echo remote-init > init.txt", "--json", json, doc,
+                ],
                 environment: ["DOCKER_HOST": forwarder.dockerHost], limit: 60)
             #expect(run.status == 1, "stderr: \(run.stderr)")
             let blocks = try Results.document(json).blocks
@@ -54,8 +60,9 @@ extension DockerTests {
             // third block's own file is there while it runs.
             let listing = blocks[2].stdout.split(separator: "\n").map(String.init)
             #expect(listing.last == "/workspace")
-            #expect(Set(listing.dropLast()).subtracting(["__pycache__"])
-                        == ["functions.py", "init.txt", "pkg", blocks[2].filename ?? "?"])
+            #expect(
+                Set(listing.dropLast()).subtracting(["__pycache__"])
+                    == ["functions.py", "init.txt", "pkg", blocks[2].filename ?? "?"])
             #expect(blocks[3].output == "Filename is not in the workspace")
             // Nothing reached the host's work dir: the engine has no access to it.
             #expect(scratch.files(in: "work").isEmpty)
@@ -84,7 +91,7 @@ extension DockerTests {
                 }
                 try await notebook.restart()
                 let second = try await notebook.execute([
-                    CodeSubmission(language: "python", code: "print(open('deep/dir/data.txt').read(), end='')"),
+                    CodeSubmission(language: "python", code: "print(open('deep/dir/data.txt').read(), end='')")
                 ])
                 #expect(second.exitCode == 0 && second.output == "uploaded\n")
                 #expect(!scratch.exists("deep"))

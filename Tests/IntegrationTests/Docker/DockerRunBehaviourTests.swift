@@ -47,7 +47,9 @@ extension DockerTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let work = try scratch.directory("work")
-            let doc = try scratch.write("i.md", """
+            let doc = try scratch.write(
+                "i.md",
+                """
                 ```sh
                 echo first
                 ```
@@ -107,11 +109,14 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("stdout and stderr: apart in the JSON, interleaved in arrival order in the report", .timeLimit(.minutes(2)))
+        @Test(
+            "stdout and stderr: apart in the JSON, interleaved in arrival order in the report", .timeLimit(.minutes(2)))
         func streamOrder() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("s.md", """
+            let doc = try scratch.write(
+                "s.md",
+                """
                 ```sh
                 echo out; sleep 0.2; echo err >&2; sleep 0.2; echo out2
                 ```
@@ -138,12 +143,15 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("a background process left running does not hang the run; the next block runs",
-              .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
+        @Test(
+            "a background process left running does not hang the run; the next block runs",
+            .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
         func backgroundProcess(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("b.md", """
+            let doc = try scratch.write(
+                "b.md",
+                """
                 ```sh
                 sleep 300 &
                 echo started
@@ -170,7 +178,9 @@ extension DockerTests {
         func execRunner() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("r.md", """
+            let doc = try scratch.write(
+                "r.md",
+                """
                 # Runners
 
                 ```python

@@ -9,12 +9,15 @@ extension DockerTests {
     /// container path (hijacked runner stream, exec frames) can get wrong.
     @Suite("sandbox and output edge cases")
     struct Sandbox {
-        @Test("blocks read EOF on stdin, output without a final newline stays exact, bad UTF-8 becomes U+FFFD",
-              .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
+        @Test(
+            "blocks read EOF on stdin, output without a final newline stays exact, bad UTF-8 becomes U+FFFD",
+            .timeLimit(.minutes(2)), arguments: ["loop", "exec"])
         func outputEdges(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("o.md", """
+            let doc = try scratch.write(
+                "o.md",
+                """
                 ```sh
                 cat; read x || echo "stdin: eof"
                 ```
@@ -49,7 +52,8 @@ extension DockerTests {
         func maxOutput() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("f.md", "```sh\nyes | head -c 20000000\necho done >&2\n```\n\n```sh\necho next\n```\n")
+            let doc = try scratch.write(
+                "f.md", "```sh\nyes | head -c 20000000\necho done >&2\n```\n\n```sh\necho next\n```\n")
             let json = scratch.path + "/r.json"
             let run = try DockerCLI.runDocument(["--max-output", "1k", "--json", json, doc])
             #expect(run.status == 0)
@@ -60,12 +64,15 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("a timed-out block's background processes are killed with it", .timeLimit(.minutes(2)),
-              arguments: ["loop", "exec"])
+        @Test(
+            "a timed-out block's background processes are killed with it", .timeLimit(.minutes(2)),
+            arguments: ["loop", "exec"])
         func timeoutKillsTree(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("k.md", """
+            let doc = try scratch.write(
+                "k.md",
+                """
                 ```sh timeout=1
                 sleep 4321 &
                 sleep 30
@@ -101,7 +108,9 @@ extension DockerTests {
         func readOnly() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("r.md", """
+            let doc = try scratch.write(
+                "r.md",
+                """
                 ```sh
                 touch /etc/nope 2>/dev/null && echo etc-writable || echo etc-refused
                 touch /tmp/yes && echo tmp-ok
@@ -116,12 +125,15 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("--memory: a block over the limit is killed and reported as out of memory (exit 137)",
-              .timeLimit(.minutes(2)))
+        @Test(
+            "--memory: a block over the limit is killed and reported as out of memory (exit 137)",
+            .timeLimit(.minutes(2)))
         func outOfMemory() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("m.md", """
+            let doc = try scratch.write(
+                "m.md",
+                """
                 ```python
                 print("allocating", flush=True)
                 chunks = [bytearray(16 << 20) for _ in range(64)]
@@ -142,8 +154,9 @@ extension DockerTests {
 
         /// Docker fails the start without the NVIDIA runtime; Podman gets CDI devices, which it
         /// cannot resolve without their spec. Neither may run the blocks without the GPU.
-        @Test("--gpus without a GPU runtime: exit 3 naming the GPU and the engine, no block run", .timeLimit(.minutes(2)),
-              arguments: ["all", "2"])
+        @Test(
+            "--gpus without a GPU runtime: exit 3 naming the GPU and the engine, no block run", .timeLimit(.minutes(2)),
+            arguments: ["all", "2"])
         func gpusUnavailable(gpus: String) async throws {
             guard try await EngineGate.ready() else { return }
             let engine = try await EngineGate.client().engineVersion()
@@ -159,8 +172,9 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
-        @Test("SIGTERM mid-block: exit 143, blocks cancelled, no container left", .timeLimit(.minutes(2)),
-              arguments: ["loop", "exec"])
+        @Test(
+            "SIGTERM mid-block: exit 143, blocks cancelled, no container left", .timeLimit(.minutes(2)),
+            arguments: ["loop", "exec"])
         func terminate(runner: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -168,7 +182,9 @@ extension DockerTests {
             let doc = try scratch.write("t.md", "```sh\necho one\n```\n\n```sh\ntouch started; sleep 60\n```\n")
             let json = scratch.path + "/r.json"
             let marker = work + "/started"
-            let run = try DockerCLI.runDocument(["--runner", runner, "--work-dir", work, "--json", json, doc], limit: 60) { process in
+            let run = try DockerCLI.runDocument(
+                ["--runner", runner, "--work-dir", work, "--json", json, doc], limit: 60
+            ) { process in
                 let deadline = Date().addingTimeInterval(60)
                 while !FileManager.default.fileExists(atPath: marker) && Date() < deadline {
                     Thread.sleep(forTimeInterval: 0.05)

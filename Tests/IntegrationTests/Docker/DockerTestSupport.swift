@@ -101,7 +101,9 @@ final class ChildProcesses: @unchecked Sendable {
 /// Checks that no container labelled `mdexec=1` made by this suite is left on the engine.
 enum Leftovers {
     /// Labels for containers a test makes itself, so the check sees them too.
-    static var labels: [String: String] { ["mdexec": "1", "mdexec.pid": String(getpid()), "mdexec.test": "integration"] }
+    static var labels: [String: String] {
+        ["mdexec": "1", "mdexec.pid": String(getpid()), "mdexec.test": "integration"]
+    }
 
     /// Waits up to `grace` seconds for this suite's `mdexec=1` containers to disappear;
     /// records an Issue naming those that remain, then removes them.

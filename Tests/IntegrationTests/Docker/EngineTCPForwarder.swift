@@ -1,5 +1,6 @@
 import EngineTestSupport
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,9 @@ final class EngineTCPForwarder: @unchecked Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             Glibc.close(fd)
@@ -86,7 +89,9 @@ final class EngineTCPForwarder: @unchecked Sendable {
             raw[bytes.count] = 0
         }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard connected == 0 else {
             Glibc.close(fd)
@@ -131,7 +136,9 @@ final class EngineTCPForwarder: @unchecked Sendable {
                 guard count > 0 else { break }
                 var offset = 0
                 while offset < count {
-                    let written = buffer.withUnsafeBytes { send(destination, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL)) }
+                    let written = buffer.withUnsafeBytes {
+                        send(destination, $0.baseAddress! + offset, count - offset, Int32(MSG_NOSIGNAL))
+                    }
                     if written < 0 && errno == EINTR { continue }
                     guard written > 0 else { break loop }
                     offset += written

@@ -21,11 +21,15 @@ extension ReliabilityTests {
             let outcome = try await Rel.run(
                 ["run", "--executor", "local", "--quiet", "-o", report, "--json", json] + extra + [document],
                 in: scratch.path, inputs: [document], limit: limit, sourceLocation: sourceLocation)
-            #expect(outcome.isOrderlyExit, "no crash: status \(outcome.status), stderr: \(ReportInvariants.short(outcome.stderr))", sourceLocation: sourceLocation)
+            #expect(
+                outcome.isOrderlyExit,
+                "no crash: status \(outcome.status), stderr: \(ReportInvariants.short(outcome.stderr))",
+                sourceLocation: sourceLocation)
             let original = try #require(Rel.bytes(document), sourceLocation: sourceLocation)
             let written = try #require(Rel.bytes(report), "the report was written", sourceLocation: sourceLocation)
             let results = try Rel.results(json, sourceLocation: sourceLocation)
-            ReportInvariants.expectValid(original: original, report: written, results: results, sourceLocation: sourceLocation)
+            ReportInvariants.expectValid(
+                original: original, report: written, results: results, sourceLocation: sourceLocation)
             return (outcome, written, results)
         }
 
@@ -33,9 +37,15 @@ extension ReliabilityTests {
         func expectUsageError(
             _ outcome: RelProcess.Outcome, naming path: String, sourceLocation: SourceLocation = #_sourceLocation
         ) {
-            #expect(outcome.status == 2 && !outcome.signalled, "exit 2, got \(outcome.status)", sourceLocation: sourceLocation)
-            #expect(outcome.stderrLines.count == 1, "one line: \(outcome.stderr.debugDescription)", sourceLocation: sourceLocation)
-            #expect(outcome.stderr.contains(path), "the message names \(path): \(outcome.stderr)", sourceLocation: sourceLocation)
+            #expect(
+                outcome.status == 2 && !outcome.signalled, "exit 2, got \(outcome.status)",
+                sourceLocation: sourceLocation)
+            #expect(
+                outcome.stderrLines.count == 1, "one line: \(outcome.stderr.debugDescription)",
+                sourceLocation: sourceLocation)
+            #expect(
+                outcome.stderr.contains(path), "the message names \(path): \(outcome.stderr)",
+                sourceLocation: sourceLocation)
             #expect(outcome.stdout.isEmpty, "no report for an unusable document", sourceLocation: sourceLocation)
         }
 
@@ -48,7 +58,8 @@ extension ReliabilityTests {
             #expect(emptyReport.isEmpty)
             #expect(emptyResults.blocks.isEmpty)
 
-            let prose = Array("# Notes\n\nNo code here, only `inline` code and\n\n    indented code\n\n> a quote\n".utf8)
+            let prose = Array(
+                "# Notes\n\nNo code here, only `inline` code and\n\n    indented code\n\n> a quote\n".utf8)
             let blockless = try Rel.write(prose, "blockless.md", in: scratch)
             let (run, report, results) = try await runLocally(blockless, in: scratch)
             #expect(run.status == 0)
@@ -78,7 +89,10 @@ extension ReliabilityTests {
             let good = try scratch.write("good.md", "```sh\ntouch ran.flag\n```\n")
             let outDir = try Rel.directory("out", in: scratch)
             let mixed = try await Rel.run(
-                ["run", "--executor", "local", "--quiet", "--output-dir", outDir, good, Rel.path("missing.md", in: scratch)],
+                [
+                    "run", "--executor", "local", "--quiet", "--output-dir", outDir, good,
+                    Rel.path("missing.md", in: scratch),
+                ],
                 in: scratch.path, inputs: [good])
             #expect(mixed.status == 2)
             #expect(!scratch.exists("ran.flag") && Rel.files(in: outDir).isEmpty, "nothing ran before the usage error")
@@ -141,7 +155,9 @@ extension ReliabilityTests {
             // its closing fence opens an (unclosed, language-less) block, as libcmark says.
             var bad: [UInt8] = Array("caf".utf8) + [0xE9, 0x0A, 0xFF, 0xFE, 0x00, 0x0A, 0x0A]
             bad += Array("```sh x=1\n".utf8)
-            bad += Array("printf 'a".utf8) + [0x00] + Array("b'\necho '".utf8) + [0xC0, 0xAF, 0xED, 0xA0, 0x80] + Array("'\n```\n".utf8)
+            bad +=
+                Array("printf 'a".utf8) + [0x00] + Array("b'\necho '".utf8) + [0xC0, 0xAF, 0xED, 0xA0, 0x80]
+                + Array("'\n```\n".utf8)
             bad += Array("\rtext\r\n~~~sh\rprintf 'cr\\r\\n'\r~~~\r\n".utf8)
             bad += Array("```sh ".utf8) + [0xC3, 0x28] + Array("\necho never\n```\n".utf8)
             let badPath = try Rel.write(bad, "bad.md", in: scratch)
@@ -150,7 +166,9 @@ extension ReliabilityTests {
             #expect(results.blocks.map(\.status) == [.passed, .passed, .skipped], "\(results.blocks.map(\.status))")
             #expect(results.blocks.count == 3 && results.blocks[1].stdout == "cr\r\n")
             let nul = try #require(results.blocks.first)
-            #expect(nul.stdout.contains("a\u{FFFD}b") || nul.stdout.contains("a\u{0}b"), "NUL in code: \(nul.stdout.debugDescription)")
+            #expect(
+                nul.stdout.contains("a\u{FFFD}b") || nul.stdout.contains("a\u{0}b"),
+                "NUL in code: \(nul.stdout.debugDescription)")
             #expect(!report.isEmpty)
 
             // The blocks command copes as well.
@@ -159,7 +177,9 @@ extension ReliabilityTests {
             #expect(Rel.validUTF8(plan.stdout), "the plan is valid UTF-8 JSON")
         }
 
-        @Test("An unclosed fence at the end gets its closing fence and a result; running the report again changes nothing")
+        @Test(
+            "An unclosed fence at the end gets its closing fence and a result; running the report again changes nothing"
+        )
         func unclosedFence() async throws {
             let scratch = try Scratch()
             let texts = [
@@ -185,7 +205,8 @@ extension ReliabilityTests {
         func hugeDocument() async throws {
             let scratch = try Scratch()
             var text = "```sh\necho first\n```\n\n"
-            let paragraph = String(repeating: "Lorem ipsum dolor sit amet, `code` ~~~ ``` not a fence. ", count: 4) + "\n\n"
+            let paragraph =
+                String(repeating: "Lorem ipsum dolor sit amet, `code` ~~~ ``` not a fence. ", count: 4) + "\n\n"
             text += String(repeating: paragraph, count: 50_000_000 / paragraph.utf8.count)
             text += "~~~python\nprint('last')\n~~~\n"
             let path = try scratch.write("huge.md", text)
@@ -218,7 +239,10 @@ extension ReliabilityTests {
             #expect(run.status == 0)
             #expect(results.blocks.count == 2_000)
             let wrong = results.blocks.enumerated().filter { $1.status != .passed || $1.stdout != "\($0)\n" }
-            #expect(wrong.isEmpty, "\(wrong.count) blocks wrong, e.g. \(wrong.prefix(3).map { "#\($0): \($1.status) \($1.exitCode.map(String.init) ?? "-") \($1.output.debugDescription) \($1.reason ?? "")" })")
+            #expect(
+                wrong.isEmpty,
+                "\(wrong.count) blocks wrong, e.g. \(wrong.prefix(3).map { "#\($0): \($1.status) \($1.exitCode.map(String.init) ?? "-") \($1.output.debugDescription) \($1.reason ?? "")" })"
+            )
         }
 
         @Test("1,000 nested block quotes, 1,000 nested lists: blocks found, results written inside")

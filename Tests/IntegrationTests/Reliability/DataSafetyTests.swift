@@ -19,16 +19,20 @@ extension ReliabilityTests {
             let json = Rel.path("r.json", in: scratch)
             // -o, stdout, --json, check: the document stays as it is (checked by `inputs`).
             let toFile = try await Rel.run(
-                ["run", "--executor", "local", "--quiet", "-o", report, "--json", json, doc], in: scratch.path, inputs: [doc])
+                ["run", "--executor", "local", "--quiet", "-o", report, "--json", json, doc], in: scratch.path,
+                inputs: [doc])
             #expect(toFile.status == 0)
-            let toStdout = try await Rel.run(["run", "--executor", "local", "--quiet", doc], in: scratch.path, inputs: [doc])
+            let toStdout = try await Rel.run(
+                ["run", "--executor", "local", "--quiet", doc], in: scratch.path, inputs: [doc])
             #expect(toStdout.stdout == Rel.bytes(report))
-            let check = try await Rel.run(["check", "--executor", "local", "--quiet", doc], in: scratch.path, inputs: [doc])
+            let check = try await Rel.run(
+                ["check", "--executor", "local", "--quiet", doc], in: scratch.path, inputs: [doc])
             #expect(check.status == 1, "the stale output differs")
             ReportInvariants.expectValid(
                 original: Array(text.utf8), report: try #require(Rel.bytes(report)), results: try Rel.results(json))
 
-            let inPlace = try await Rel.run(["run", "--executor", "local", "--quiet", "--in-place", doc], in: scratch.path)
+            let inPlace = try await Rel.run(
+                ["run", "--executor", "local", "--quiet", "--in-place", doc], in: scratch.path)
             #expect(inPlace.status == 0 && inPlace.stdout.isEmpty)
             #expect(Rel.bytes(doc) == Rel.bytes(report), "--in-place writes the report into the document")
             #expect(Rel.files(in: scratch.path).allSatisfy { !$0.contains(".mdexec-") }, "no temporary file left")
@@ -41,10 +45,13 @@ extension ReliabilityTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let big = try BigReport(scratch)
-            let old = Array(("# The previous report\n\n" + String(repeating: "an old line that must survive\n", count: 40_000)).utf8)
+            let old = Array(
+                ("# The previous report\n\n" + String(repeating: "an old line that must survive\n", count: 40_000)).utf8
+            )
             var generator = SeededGenerator(seed: 0xD47A_0001)
             let delays: [UInt32] = [
-                0, UInt32.random(in: 1_000...30_000, using: &generator), UInt32.random(in: 30_000...150_000, using: &generator),
+                0, UInt32.random(in: 1_000...30_000, using: &generator),
+                UInt32.random(in: 30_000...150_000, using: &generator),
                 UInt32.random(in: 0...300_000, using: &generator),
             ]
             var outcomes: [String] = []
@@ -72,7 +79,9 @@ extension ReliabilityTests {
                 #expect(trigger.fired, "round \(round): the temporary file was seen")
                 let after = try #require(Rel.bytes(target))
                 let state = after == before ? "old" : after == big.expected ? "new" : "PARTIAL (\(after.count) bytes)"
-                outcomes.append("round \(round) (+\(delay) µs, \(inPlace ? "--in-place" : "-o")): killed=\(outcome.signalled), \(state)")
+                outcomes.append(
+                    "round \(round) (+\(delay) µs, \(inPlace ? "--in-place" : "-o")): killed=\(outcome.signalled), \(state)"
+                )
                 #expect(after == before || after == big.expected, "round \(round): \(state)")
                 // SIGKILL cannot clean up: a temporary file may stay (never the target).
                 for leftover in big.temporaryFiles(for: targetName) {

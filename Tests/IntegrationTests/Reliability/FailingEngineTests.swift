@@ -47,21 +47,30 @@ extension ReliabilityTests {
         func expectPartialResults(_ files: Files, sourceLocation: SourceLocation = #_sourceLocation) throws {
             let results = try Rel.results(files.json, sourceLocation: sourceLocation)
             #expect(results.blocks.count == 2, sourceLocation: sourceLocation)
-            #expect(results.blocks.first?.status == .failed || results.blocks.first?.status == .notRun, sourceLocation: sourceLocation)
-            #expect(results.blocks.first?.reason?.isEmpty == false, "a reason: \(String(describing: results.blocks.first?.reason))", sourceLocation: sourceLocation)
+            #expect(
+                results.blocks.first?.status == .failed || results.blocks.first?.status == .notRun,
+                sourceLocation: sourceLocation)
+            #expect(
+                results.blocks.first?.reason?.isEmpty == false,
+                "a reason: \(String(describing: results.blocks.first?.reason))", sourceLocation: sourceLocation)
             #expect(results.blocks.last?.status == .notRun, sourceLocation: sourceLocation)
-            #expect(Rel.bytes(files.report) == Rel.bytes(files.doc), "the partial report (no block finished) is written", sourceLocation: sourceLocation)
+            #expect(
+                Rel.bytes(files.report) == Rel.bytes(files.doc), "the partial report (no block finished) is written",
+                sourceLocation: sourceLocation)
         }
 
         /// Exit 3 with one `mdexec: DOC: ...` line saying what failed.
         func expectInfrastructureFailure(
             _ outcome: RelProcess.Outcome, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation
         ) {
-            #expect(outcome.status == 3 && !outcome.signalled, "exit 3, got \(outcome.status): \(outcome.stderr)", sourceLocation: sourceLocation)
+            #expect(
+                outcome.status == 3 && !outcome.signalled, "exit 3, got \(outcome.status): \(outcome.stderr)",
+                sourceLocation: sourceLocation)
             let message = outcome.stderrLines.joined(separator: "\n")
             #expect(!message.isEmpty, sourceLocation: sourceLocation)
             for word in words {
-                #expect(message.contains(word), "the message mentions \(word): \(message)", sourceLocation: sourceLocation)
+                #expect(
+                    message.contains(word), "the message mentions \(word): \(message)", sourceLocation: sourceLocation)
             }
         }
 
@@ -77,7 +86,8 @@ extension ReliabilityTests {
                 expectInfrastructureFailure(outcome, mentioning: [host.hasPrefix("unix") ? socket : "127.0.0.1:9"])
                 #expect(outcome.seconds < 10, "fast: \(outcome.seconds) s")
                 let results = try Rel.results(files.json)
-                #expect(results.blocks.allSatisfy { $0.status == .notRun && $0.reason?.contains("did not start") == true })
+                #expect(
+                    results.blocks.allSatisfy { $0.status == .notRun && $0.reason?.contains("did not start") == true })
                 #expect(Rel.bytes(files.report) == Rel.bytes(files.doc))
             }
         }
@@ -98,13 +108,16 @@ extension ReliabilityTests {
             #expect(results.blocks.allSatisfy { $0.status == .notRun })
         }
 
-        @Test("The container removed or killed from outside mid-block: exit 3, message, partial results, no hang", arguments: ["remove", "kill"])
+        @Test(
+            "The container removed or killed from outside mid-block: exit 3, message, partial results, no hang",
+            arguments: ["remove", "kill"])
         func containerRemoved(how: String) async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let files = try Files(scratch)
             let name = RelContainers.name("outside-" + how)
-            let run = try Rel.start(Rel.dockerRun(name, files.outputs + [files.doc]), in: scratch.path, inputs: [files.doc], limit: 90)
+            let run = try Rel.start(
+                Rel.dockerRun(name, files.outputs + [files.doc]), in: scratch.path, inputs: [files.doc], limit: 90)
             let started = await Rel.wait(upTo: 45) { FileManager.default.fileExists(atPath: files.flag) }
             try #require(started, "the block started")
             let container = try #require(try await RelContainers.named(name))

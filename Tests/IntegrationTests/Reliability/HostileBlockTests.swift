@@ -1,7 +1,8 @@
 import EngineTestSupport
 import Foundation
-@testable import MDExec
 import Testing
+
+@testable import MDExec
 
 extension ReliabilityTests {
     /// Blocks that try to escape the workspace, exhaust the sandbox, or misbehave as
@@ -30,7 +31,9 @@ extension ReliabilityTests {
             return (outcome, reportText, results)
         }
 
-        @Test("# filename: escapes (.., absolute, a planted symlink, control characters) are refused; nothing is written outside")
+        @Test(
+            "# filename: escapes (.., absolute, a planted symlink, control characters) are refused; nothing is written outside"
+        )
         func filenameEscapes() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
@@ -98,7 +101,8 @@ extension ReliabilityTests {
             for index in [0, 1, 3, 4, 5] {
                 let block = results.blocks[index]
                 #expect(block.status == .failed && block.exitCode == 1, "block \(index): \(block.status)")
-                #expect(block.reason == WorkspacePath.outsideMessage, "block \(index): \(String(describing: block.reason))")
+                #expect(
+                    block.reason == WorkspacePath.outsideMessage, "block \(index): \(String(describing: block.reason))")
                 #expect(block.output.contains("Filename is not in the workspace"))
             }
             #expect(results.blocks[2].status == .passed, "the symlinks were planted: \(results.blocks[2].output)")
@@ -110,7 +114,9 @@ extension ReliabilityTests {
                     block.status == .passed || block.reason == WorkspacePath.outsideMessage,
                     "block \(index): \(block.status) \(String(describing: block.reason))")
             }
-            #expect(results.blocks[8].stdout == "clean-in-container\n", "nothing in the container's /tmp: \(results.blocks[8].output)")
+            #expect(
+                results.blocks[8].stdout == "clean-in-container\n",
+                "nothing in the container's /tmp: \(results.blocks[8].output)")
             for path in outside {
                 #expect(!FileManager.default.fileExists(atPath: path), "\(path) was written outside the workspace")
                 unlink(path)
@@ -125,7 +131,9 @@ extension ReliabilityTests {
         func memoryHog() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let (outcome, report, decoded) = try await runDocker("oom", """
+            let (outcome, report, decoded) = try await runDocker(
+                "oom",
+                """
                 ```python
                 chunks = []
                 for _ in range(1024):
@@ -155,7 +163,9 @@ extension ReliabilityTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let started = Date()
-            let (outcome, _, decoded) = try await runDocker("pids", """
+            let (outcome, _, decoded) = try await runDocker(
+                "pids",
+                """
                 ```sh {timeout=5}
                 for i in $(seq 200); do sleep 30 & done
                 wait
@@ -179,15 +189,19 @@ extension ReliabilityTests {
                 #expect(block.exitCode != nil && block.exitCode != 0, "an exit code is reported")
             }
             let last = results.blocks[2]
-            #expect(last.exitCode != nil, "the block after the bombs was run and reported: \(last.status) \(last.output)")
+            #expect(
+                last.exitCode != nil, "the block after the bombs was run and reported: \(last.status) \(last.output)")
         }
 
-        @Test("An endless loop times out; a block that closes stdout, and one that leaves a process behind, end normally")
+        @Test(
+            "An endless loop times out; a block that closes stdout, and one that leaves a process behind, end normally")
         func processBehaviours() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             let started = Date()
-            let (outcome, report, decoded) = try await runDocker("procs", """
+            let (outcome, report, decoded) = try await runDocker(
+                "procs",
+                """
                 ```sh {timeout=2}
                 echo looping
                 while :; do :; done
@@ -216,7 +230,8 @@ extension ReliabilityTests {
             let loop = results.blocks[0]
             #expect(loop.status == .timedOut && loop.exitCode == 124)
             #expect(loop.output == "looping\nTimeout", "\(loop.output.debugDescription)")
-            #expect((loop.durationMs ?? .max) < 8_000, "killed near its timeout: \(String(describing: loop.durationMs)) ms")
+            #expect(
+                (loop.durationMs ?? .max) < 8_000, "killed near its timeout: \(String(describing: loop.durationMs)) ms")
             #expect(report.contains("exit code: 124 (timed out)"))
             let closed = results.blocks[1]
             #expect(closed.status == .passed && closed.stderr == "after-close\n", "\(closed.status) \(closed.output)")
@@ -230,7 +245,9 @@ extension ReliabilityTests {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
             // SIGKILL from inside the container's PID namespace is not delivered to its init.
-            let (harmless, _, first) = try await runDocker("kill9", """
+            let (harmless, _, first) = try await runDocker(
+                "kill9",
+                """
                 ```sh
                 kill -9 1; sleep 1; echo still-here
                 ```
@@ -239,7 +256,9 @@ extension ReliabilityTests {
             #expect(harmless.status == 0 && first?.blocks.first?.stdout == "still-here\n")
 
             let started = Date()
-            let (outcome, report, decoded) = try await runDocker("kill1", """
+            let (outcome, report, decoded) = try await runDocker(
+                "kill1",
+                """
                 ```sh
                 echo before
                 kill 1

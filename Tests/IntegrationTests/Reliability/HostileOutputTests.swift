@@ -50,7 +50,9 @@ extension ReliabilityTests {
             #expect(outcome.status == 0, "\(ReportInvariants.short(outcome.stderr))")
             let results = try Rel.results(json)
             try #require(results.blocks.count == 4)
-            let (lines, line, noNewline, next) = (results.blocks[0], results.blocks[1], results.blocks[2], results.blocks[3])
+            let (lines, line, noNewline, next) = (
+                results.blocks[0], results.blocks[1], results.blocks[2], results.blocks[3]
+            )
             #expect(lines.status == .passed && line.status == .passed)
             #expect(lines.output.hasPrefix("y\ny\ny\n"))
             #expect(line.output.hasPrefix("yyyyyyyy"))
@@ -59,7 +61,8 @@ extension ReliabilityTests {
                 #expect(block.stdout.utf8.count <= Self.mebibyte)
                 #expect(
                     block.output.contains("[mdexec: output truncated: \(size - Self.mebibyte) more bytes dropped"),
-                    "a truncation note with the exact count: \(ReportInvariants.short(String(block.output.suffix(200))))")
+                    "a truncation note with the exact count: \(ReportInvariants.short(String(block.output.suffix(200))))"
+                )
             }
             #expect(noNewline.status == .passed && noNewline.output == "no newline at all")
             #expect(next.status == .passed && next.stdout == "next-block-ran\n", "the block after the floods ran")
@@ -67,22 +70,27 @@ extension ReliabilityTests {
             let written = try #require(Rel.bytes(report))
             ReportInvariants.expectValid(original: original, report: written, results: results)
             let text = String(decoding: written, as: UTF8.self)
-            #expect(text.components(separatedBy: "[mdexec: output truncated: ").count == 3, "the note is visible in the report")
+            #expect(
+                text.components(separatedBy: "[mdexec: output truncated: ").count == 3,
+                "the note is visible in the report")
             #expect(text.contains("\nno newline at all\n```\nexit code: 0\n"))
 
             guard let rss else {
-                FileHandle.standardError.write(Data("note: /usr/bin/time is not installed; peak RSS not measured\n".utf8))
+                FileHandle.standardError.write(
+                    Data("note: /usr/bin/time is not installed; peak RSS not measured\n".utf8))
                 return
             }
             // The same document with floods of 2 MB: what mdexec needs for 1 MiB kept per block.
             let small = try scratch.write("small.md", Self.floodDocument(lines: 2_000_000, line: 2_000_000))
             let smallName = RelContainers.name("flood-small")
             let (smallOutcome, smallRSS) = try await Rel.runMeasured(
-                Rel.dockerRun(smallName, ["--max-output", "1m", "-o", Rel.path("small.report.md", in: scratch), small]),
+                Rel.dockerRun(
+                    smallName, ["--max-output", "1m", "-o", Rel.path("small.report.md", in: scratch), small]),
                 in: scratch.path, inputs: [small])
             await RelContainers.expectGone(smallName)
             #expect(smallOutcome.status == 0)
-            let numbers = "peak RSS of mdexec: \(rss / 1024) MiB for floods of 300 MB + 100 MB, \((smallRSS ?? 0) / 1024) MiB for floods of 2 MB + 2 MB (--max-output 1m)"
+            let numbers =
+                "peak RSS of mdexec: \(rss / 1024) MiB for floods of 300 MB + 100 MB, \((smallRSS ?? 0) / 1024) MiB for floods of 2 MB + 2 MB (--max-output 1m)"
             FileHandle.standardError.write(Data("flood memory: \(numbers)\n".utf8))
             // The hijacked connection's reader waits for the consumer (a window of 16 frames),
             // and a clean output is not copied line by line into the report.
@@ -105,11 +113,15 @@ extension ReliabilityTests {
                 out.write(b"`````")
             """#
 
-        @Test("Output full of fences, HTML, escapes, NUL and bad UTF-8: the report stays fence-safe, valid UTF-8, free of ESC")
+        @Test(
+            "Output full of fences, HTML, escapes, NUL and bad UTF-8: the report stays fence-safe, valid UTF-8, free of ESC"
+        )
         func fenceSafety() async throws {
             guard try await EngineGate.ready() else { return }
             let scratch = try Scratch()
-            let doc = try scratch.write("hostile.md", """
+            let doc = try scratch.write(
+                "hostile.md",
+                """
                 # Hostile output
 
                 ```python
@@ -163,7 +175,10 @@ extension ReliabilityTests {
                 Rel.dockerRun(secondName, ["-o", again, report]), in: scratch.path, inputs: [report])
             await RelContainers.expectGone(secondName)
             #expect(second.status == 0)
-            #expect(Rel.bytes(again) == written, "idempotent: first difference at byte \(ReportInvariants.firstDifference(Rel.bytes(again) ?? [], written))")
+            #expect(
+                Rel.bytes(again) == written,
+                "idempotent: first difference at byte \(ReportInvariants.firstDifference(Rel.bytes(again) ?? [], written))"
+            )
             let checkName = RelContainers.name("fences-check")
             let check = try await Rel.run(
                 ["check", "--image", Rel.image, "--quiet", "--container-name", checkName, report],

@@ -165,7 +165,8 @@ enum Rel {
     ) async throws -> (RelProcess.Outcome, Int?) {
         let time = "/usr/bin/time"
         guard FileManager.default.isExecutableFile(atPath: time) else {
-            let outcome = try await run(arguments, in: directory, inputs: inputs, limit: limit, sourceLocation: sourceLocation)
+            let outcome = try await run(
+                arguments, in: directory, inputs: inputs, limit: limit, sourceLocation: sourceLocation)
             return (outcome, nil)
         }
         let rssFile = (directory as NSString).appendingPathComponent("rss-\(UUID().uuidString.prefix(8)).txt")
@@ -180,7 +181,9 @@ enum Rel {
     }
 
     /// Waits (polling) until `condition` holds or `seconds` pass; true when it held.
-    static func wait(upTo seconds: Double, every interval: Duration = .milliseconds(20), _ condition: () async -> Bool) async -> Bool {
+    static func wait(upTo seconds: Double, every interval: Duration = .milliseconds(20), _ condition: () async -> Bool)
+        async -> Bool
+    {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if await condition() { return true }
@@ -280,7 +283,8 @@ enum RelContainers {
         }
         if !gone {
             let state = ((try? await named(name)) ?? nil)?.state ?? "?"
-            Issue.record("container \(name) (labelled mdexec=1) left behind, state \(state)", sourceLocation: sourceLocation)
+            Issue.record(
+                "container \(name) (labelled mdexec=1) left behind, state \(state)", sourceLocation: sourceLocation)
             await remove(name)
         }
     }
@@ -308,6 +312,8 @@ extension ReportInvariants {
             "the report is the document with the JSON's results (first difference at byte \(firstDifference(rendered, report)))",
             sourceLocation: sourceLocation)
         let found = problems(original: original, document: document, report: report, results: results.blocks)
-        #expect(found.isEmpty, "report invariants: \(found.prefix(5).joined(separator: "; "))", sourceLocation: sourceLocation)
+        #expect(
+            found.isEmpty, "report invariants: \(found.prefix(5).joined(separator: "; "))",
+            sourceLocation: sourceLocation)
     }
 }

@@ -2,7 +2,7 @@ import EngineTestSupport
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A byte-for-byte Unix-socket proxy in front of the real engine, to make the engine fail in
@@ -104,7 +104,9 @@ final class RelUnixProxy: @unchecked Sendable {
     /// as if the engine had sent them; the connections stay open. Returns how many were hit.
     @discardableResult
     func injectIntoHijacked(_ bytes: [UInt8]) -> Int {
-        let hijacked = lock.withLock { connections }.filter { connection in connection.lock.withLock { connection.hijacked } }
+        let hijacked = lock.withLock { connections }.filter { connection in
+            connection.lock.withLock { connection.hijacked }
+        }
         for connection in hijacked {
             _ = bytes.withUnsafeBytes { connection.sendToClient($0) }
         }
@@ -122,7 +124,8 @@ final class RelUnixProxy: @unchecked Sendable {
     /// and the connection is closed: the engine "refuses" that call.
     func refuseRequests(containing marker: String, status: Int, message: String) {
         let body = #"{"message":"\#(message)"}"#
-        let answer = "HTTP/1.1 \(status) Refused\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\n"
+        let answer =
+            "HTTP/1.1 \(status) Refused\r\nContent-Type: application/json\r\nApi-Version: 1.41\r\n"
             + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
         lock.withLock { refusal = (Array(marker.utf8), Array(answer.utf8)) }
     }
@@ -185,7 +188,9 @@ final class RelUnixProxy: @unchecked Sendable {
                 if let rule, Self.contains(chunk, rule.marker) { connection.truncateKeep = rule.keep }
                 if refusing { connection.refusal = refusal?.answer }
             }
-            let sent = buffer.withUnsafeBytes { Self.sendAll(connection.server, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            let sent = buffer.withUnsafeBytes {
+                Self.sendAll(connection.server, UnsafeRawBufferPointer(rebasing: $0[0..<n]))
+            }
             guard sent else {
                 connection.shutDownBoth()
                 return
@@ -211,7 +216,9 @@ final class RelUnixProxy: @unchecked Sendable {
                 return
             }
             let count = keep.map { min($0, n) } ?? n
-            let sent = buffer.withUnsafeBytes { connection.sendToClient(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            let sent = buffer.withUnsafeBytes {
+                connection.sendToClient(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+            }
             if keep != nil || !sent {
                 connection.shutDownBoth()
                 return

@@ -84,11 +84,13 @@ extension ReliabilityTests {
                 if broken <= 5 { Issue.record(Comment(rawValue: description)) }
             }
             let elapsed = clock.now - started
-            FileHandle.standardError.write(Data("""
-                report fuzzing: \(Self.iterations) mutants, \(parsed) parsed, \(rejected) rejected (bad attributes), \
-                \(broken) broke an invariant; \(elapsed)
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    report fuzzing: \(Self.iterations) mutants, \(parsed) parsed, \(rejected) rejected (bad attributes), \
+                    \(broken) broke an invariant; \(elapsed)
 
-                """.utf8))
+                    """.utf8))
             #expect(broken == 0, "\(broken) of \(parsed) mutants broke a report invariant")
             #expect(parsed > Self.iterations / 2, "most mutants parse")
         }
@@ -121,9 +123,11 @@ extension ReliabilityTests {
                 index: 0, line: block.line, language: "sh", filename: nil, status: .passed, exitCode: 0,
                 stdout: output, output: output)
             let report = MarkdownReport.render(document: document, results: [result])
-            let problems = ReportInvariants.problems(original: bytes, document: document, report: report, results: [result])
+            let problems = ReportInvariants.problems(
+                original: bytes, document: document, report: report, results: [result])
             #expect(bug.matches(bytes, document), "the reproduction has the bug's signature")
-            let detail = "\(text.debugDescription) -> \(String(decoding: report, as: UTF8.self).debugDescription): \(problems)"
+            let detail =
+                "\(text.debugDescription) -> \(String(decoding: report, as: UTF8.self).debugDescription): \(problems)"
             #expect(problems.isEmpty, Comment(rawValue: detail))
         }
 
@@ -153,7 +157,8 @@ extension ReliabilityTests {
                     results[i].exitCode = 0
                 }
                 let report = MarkdownReport.render(document: document, results: results)
-                let problems = ReportInvariants.problems(original: bytes, document: document, report: report, results: results)
+                let problems = ReportInvariants.problems(
+                    original: bytes, document: document, report: report, results: results)
                 #expect(problems.isEmpty, "\(text.debugDescription): \(problems)")
             }
         }

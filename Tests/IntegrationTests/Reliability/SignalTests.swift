@@ -24,11 +24,15 @@ extension ReliabilityTests {
                 Rel.dockerRun(name, ["-o", report, "--json", json, doc]), in: scratch.path, inputs: [doc], limit: 60)
             // As soon as the engine knows the container (created, not yet started or running
             // the first block), interrupt.
-            let seen = await Rel.wait(upTo: 30, every: .milliseconds(2)) { ((try? await RelContainers.named(name)) ?? nil) != nil }
+            let seen = await Rel.wait(upTo: 30, every: .milliseconds(2)) {
+                ((try? await RelContainers.named(name)) ?? nil) != nil
+            }
             run.send(signal)
             let outcome = await run.finish()
             #expect(seen, "the container appeared")
-            #expect(outcome.status == Self.expectedStatus(signal) && !outcome.signalled, "\(outcome.status): \(outcome.stderr)")
+            #expect(
+                outcome.status == Self.expectedStatus(signal) && !outcome.signalled,
+                "\(outcome.status): \(outcome.stderr)")
             #expect(outcome.seconds < 20)
             let results = try Rel.results(json)
             #expect(results.blocks.allSatisfy { $0.status == .cancelled }, "\(results.blocks.map(\.status))")
@@ -62,7 +66,10 @@ extension ReliabilityTests {
                 let outcome = await run.finish()
                 let orderly = outcome.status == Self.expectedStatus(signal) && !outcome.signalled
                 let byDefault = outcome.signalled && outcome.status == signal
-                #expect(orderly || byDefault, "round \(round) (+\(delay) µs): status \(outcome.status), signalled \(outcome.signalled): \(outcome.stderr)")
+                #expect(
+                    orderly || byDefault,
+                    "round \(round) (+\(delay) µs): status \(outcome.status), signalled \(outcome.signalled): \(outcome.stderr)"
+                )
                 #expect(outcome.seconds < 20)
                 if orderly {
                     let results = try Rel.results(json)
@@ -92,13 +99,16 @@ extension ReliabilityTests {
             let signalledAt = Date()
             let outcome = await run.finish()
             let delay = Date().timeIntervalSince(signalledAt)
-            #expect(outcome.status == Self.expectedStatus(signal) && !outcome.signalled, "\(outcome.status): \(outcome.stderr)")
+            #expect(
+                outcome.status == Self.expectedStatus(signal) && !outcome.signalled,
+                "\(outcome.status): \(outcome.stderr)")
             // Docker and Podman alike: the block is killed in the container at once.
             #expect(delay < 2, "ended \(delay) s after the signal")
             #expect(outcome.stderr.contains("interrupted"))
             let results = try Rel.results(json)
             #expect(results.blocks.map(\.status) == [.cancelled, .cancelled])
-            #expect(Rel.bytes(report) == Rel.bytes(doc), "the partial report: cancelled blocks keep the document as it was")
+            #expect(
+                Rel.bytes(report) == Rel.bytes(doc), "the partial report: cancelled blocks keep the document as it was")
             await RelContainers.expectGone(name, grace: 12)
         }
 
@@ -115,9 +125,13 @@ extension ReliabilityTests {
             let outcome = await run.finish()
             trigger.stop()
             #expect(trigger.fired, "the report's temporary file was seen")
-            #expect(outcome.status == Self.expectedStatus(signal) && !outcome.signalled, "\(outcome.status): \(outcome.stderr)")
+            #expect(
+                outcome.status == Self.expectedStatus(signal) && !outcome.signalled,
+                "\(outcome.status): \(outcome.stderr)")
             let written = Rel.bytes(big.report)
-            #expect(written == big.expected, "the whole report was written (\(written?.count ?? -1) of \(big.expected.count) bytes)")
+            #expect(
+                written == big.expected,
+                "the whole report was written (\(written?.count ?? -1) of \(big.expected.count) bytes)")
             #expect(big.temporaryFiles().isEmpty, "no temporary file left: \(big.temporaryFiles())")
             await RelContainers.expectGone(name)
         }
@@ -187,7 +201,8 @@ struct BigReport {
         Thread.detachNewThread {
             let deadline = Date().addingTimeInterval(150)
             while Date() < deadline && !trigger.stopped {
-                let found = (try? FileManager.default.contentsOfDirectory(atPath: watched))?
+                let found =
+                    (try? FileManager.default.contentsOfDirectory(atPath: watched))?
                     .contains { $0.hasPrefix("." + base + ".mdexec-") } ?? false
                 if found {
                     trigger.fire()

@@ -127,7 +127,8 @@ struct BlockSequencerTests {
 
     @Test("skip, an unknown language and exit=N: skipped with reasons, and an expected exit passes")
     func planned() async throws {
-        let markdown = "```sh skip\nEXIT 1\n```\n\n```text\nplain\n```\n\n```sh exit=4\nEXIT 4\n```\n\n```sh exit=4\nEXIT 0\n```\n"
+        let markdown =
+            "```sh skip\nEXIT 1\n```\n\n```text\nplain\n```\n\n```sh exit=4\nEXIT 4\n```\n\n```sh exit=4\nEXIT 0\n```\n"
         let (outcome, _) = try await run(markdown)
         let blocks = outcome.result.blocks
         #expect(blocks.map(\.status) == [.skipped, .skipped, .passed, .failed])
@@ -138,7 +139,8 @@ struct BlockSequencerTests {
 
     @Test("a sandbox failure ends the run: the block keeps its partial output, the rest are not-run")
     func sandboxFailure() async throws {
-        let (outcome, executor) = try await run("```sh\nEXIT 0\n```\n\n```sh\nBREAK\n```\n\n```sh\nEXIT 0\n```\n", keepGoing: true)
+        let (outcome, executor) = try await run(
+            "```sh\nEXIT 0\n```\n\n```sh\nBREAK\n```\n\n```sh\nEXIT 0\n```\n", keepGoing: true)
         let blocks = outcome.result.blocks
         #expect(blocks.map(\.status) == [.passed, .failed, .notRun])
         #expect(blocks[1].output == "partial\n" && blocks[1].exitCode == nil)
@@ -150,7 +152,8 @@ struct BlockSequencerTests {
 
     @Test("a block whose file leaves the workspace fails with the ancestor's message; the run goes on with keep going")
     func refused() async throws {
-        let (outcome, _) = try await run("```sh\n# filename: ../x.sh\nEXIT 0\n```\n\n```sh\nEXIT 0\n```\n", keepGoing: true)
+        let (outcome, _) = try await run(
+            "```sh\n# filename: ../x.sh\nEXIT 0\n```\n\n```sh\nEXIT 0\n```\n", keepGoing: true)
         let blocks = outcome.result.blocks
         #expect(blocks.map(\.status) == [.failed, .passed])
         #expect(blocks[0].exitCode == 1 && blocks[0].output == WorkspacePath.outsideMessage)
@@ -163,15 +166,18 @@ struct BlockSequencerTests {
         let outcome = BlockSequencer.unstarted(
             document.blocks, path: "doc.md", executor: .docker, image: "img", error: error)
         #expect(outcome.result.blocks.map(\.status) == [.notRun, .notRun, .notRun])
-        #expect(outcome.result.blocks.allSatisfy { $0.reason == "the executor did not start: Cannot reach the engine." })
+        #expect(
+            outcome.result.blocks.allSatisfy { $0.reason == "the executor did not start: Cannot reach the engine." })
         #expect(outcome.result.executor == .docker && outcome.result.image == "img")
         #expect(outcome.failure?.message == "Cannot reach the engine.")
 
         let interrupted = await Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return BlockSequencer.unstarted(document.blocks, path: "doc.md", executor: .docker, image: nil, error: error)
+            return BlockSequencer.unstarted(
+                document.blocks, path: "doc.md", executor: .docker, image: nil, error: error)
         }.value
         #expect(interrupted.cancelled && interrupted.failure == nil)
-        #expect(interrupted.result.blocks.allSatisfy { $0.status == .cancelled && $0.reason == "the run was interrupted" })
+        #expect(
+            interrupted.result.blocks.allSatisfy { $0.status == .cancelled && $0.reason == "the run was interrupted" })
     }
 }

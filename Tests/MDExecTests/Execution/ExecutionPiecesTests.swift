@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MDExec
 
 @Suite("Execution pieces: languages, pip, hashes, capture, planning, configuration")
@@ -41,17 +42,19 @@ struct ExecutionPiecesTests {
 
     /// Inputs around the padding boundaries (the tail takes one block up to 55 bytes, two
     /// from 56); digests from Python's hashlib.
-    @Test("SHA-256 at the padding boundaries", arguments: [
-        (55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"),
-        (56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"),
-        (57, "35df609437dcfea3279283ab79fd554e2bf78f8f7ae2de532d8ee300b09e8f73"),
-        (63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"),
-        (64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"),
-        (65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"),
-        (119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"),
-        (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
-        (128, "d2742f1f4ac6bb7ca2b239ee18402ba8b3f9f8e652d2a72973c2b9ba11c08cf6"),
-    ])
+    @Test(
+        "SHA-256 at the padding boundaries",
+        arguments: [
+            (55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"),
+            (56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"),
+            (57, "35df609437dcfea3279283ab79fd554e2bf78f8f7ae2de532d8ee300b09e8f73"),
+            (63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"),
+            (64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"),
+            (65, "aacca6ff74fdbb296d165a45cecfa04e5127bc008770fbbdd48006f2d2fae95e"),
+            (119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"),
+            (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
+            (128, "d2742f1f4ac6bb7ca2b239ee18402ba8b3f9f8e652d2a72973c2b9ba11c08cf6"),
+        ])
     func sha256Padding(length: Int, digest: String) {
         let input = (0..<length).map { UInt8(($0 * 7 + 3) % 256) }
         #expect(SHA256.hex(input) == digest)
@@ -82,15 +85,21 @@ struct ExecutionPiecesTests {
             return try #require(document.blocks.first)
         }
         let hinted = try block("python", "# filename: src/a.py\nprint(1)\n")
-        #expect(planner.action(for: hinted) == .run(file: "src/a.py", code: "# filename: src/a.py\nprint(1)\n", interpreter: .init(command: ["python"], fileExtension: "py")))
+        #expect(
+            planner.action(for: hinted)
+                == .run(
+                    file: "src/a.py", code: "# filename: src/a.py\nprint(1)\n",
+                    interpreter: .init(command: ["python"], fileExtension: "py")))
         let escaped = try block("python", "# filename: ../a.py\nprint(1)\n")
         #expect(planner.action(for: escaped) == .refuse(reason: "Filename is not in the workspace"))
         #expect(planner.action(for: try block("json", "{}\n")) == .skip(reason: "language 'json' does not run"))
         #expect(planner.action(for: try block("", "x\n")) == .skip(reason: "no language"))
         #expect(planner.action(for: try block("sh skip", "x\n")) == .skip(reason: "marked skip"))
-        #expect(planner.action(for: try block("text file=notes/a.txt", "hello\n")) == .write(file: "notes/a.txt", code: "hello\n"))
+        #expect(
+            planner.action(for: try block("text file=notes/a.txt", "hello\n"))
+                == .write(file: "notes/a.txt", code: "hello\n"))
         let code = "echo hi\n"
-        if case let .run(file, _, _) = planner.action(for: try block("sh", code)) {
+        if case .run(let file, _, _) = planner.action(for: try block("sh", code)) {
             #expect(file == "tmp_code_\(SHA256.hex(Array(code.utf8))).sh")
         } else {
             Issue.record("an sh block must run")
@@ -104,7 +113,9 @@ struct ExecutionPiecesTests {
         let parsed = try ExecutorConfiguration.parse(json)
         #expect(parsed.image == "x" && parsed.timeout == 3 && parsed.extraHosts == ["h": "1.2.3.4"])
         #expect(parsed.network == "none" && parsed.autoRemove)
-        for bad in ["timeout: 0", "functions_module: 1bad", "memory: lots", "extra_volumes: [relative:/x]", "timeout: [1]"] {
+        for bad in [
+            "timeout: 0", "functions_module: 1bad", "memory: lots", "extra_volumes: [relative:/x]", "timeout: [1]",
+        ] {
             #expect(throws: ConfigurationError.self) { try ExecutorConfiguration.parse(bad) }
         }
         #expect(MemorySize.bytes("512m") == 512 << 20)

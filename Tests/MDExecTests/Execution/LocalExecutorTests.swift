@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MDExec
 
 @Suite("The runner, driven through the local executor", .serialized)
@@ -26,7 +27,9 @@ struct LocalExecutorTests {
         // The next block runs in the same runner.
         try await executor.writeFile("b.sh", contents: Array("printf 'no newline'\n".utf8))
         let second = OutputCapture(limit: 1000)
-        let next = try await executor.run(ExecutionJob(file: "b.sh", command: ["sh"], timeoutSeconds: 10)) { second.append($0, $1) }
+        let next = try await executor.run(ExecutionJob(file: "b.sh", command: ["sh"], timeoutSeconds: 10)) {
+            second.append($0, $1)
+        }
         #expect(next.exitCode == 0)
         #expect(second.text().stdout == "no newline")
         await executor.stop()
@@ -41,7 +44,9 @@ struct LocalExecutorTests {
         let name = "it's a \"file\" $(x).sh"
         try await executor.writeFile(name, contents: Array("echo ran\n".utf8))
         let capture = OutputCapture(limit: 100)
-        let outcome = try await executor.run(ExecutionJob(file: name, command: ["sh"], timeoutSeconds: 10)) { capture.append($0, $1) }
+        let outcome = try await executor.run(ExecutionJob(file: name, command: ["sh"], timeoutSeconds: 10)) {
+            capture.append($0, $1)
+        }
         #expect(outcome.exitCode == 0)
         #expect(capture.text().stdout == "ran\n")
         await executor.stop()
@@ -62,7 +67,10 @@ struct LocalExecutorTests {
         let outcome = try await task.value
         #expect(outcome.cancelled)
         #expect(ContinuousClock.now - started < .seconds(5))
-        let pid = try #require(Int32(String(contentsOfFile: dir + "/child.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(
+                String(contentsOfFile: dir + "/child.pid", encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         try await Task.sleep(for: .milliseconds(100))
         // Gone, or a zombie waiting to be reaped by whoever inherited it: not running.
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
@@ -70,7 +78,9 @@ struct LocalExecutorTests {
         #expect(state == "Z" || state == "X", "the block's background child must be gone (state \(state))")
         try await executor.writeFile("after.sh", contents: Array("echo still here\n".utf8))
         let capture = OutputCapture(limit: 100)
-        let after = try await executor.run(ExecutionJob(file: "after.sh", command: ["sh"], timeoutSeconds: 10)) { capture.append($0, $1) }
+        let after = try await executor.run(ExecutionJob(file: "after.sh", command: ["sh"], timeoutSeconds: 10)) {
+            capture.append($0, $1)
+        }
         #expect(after.exitCode == 0 && capture.text().stdout == "still here\n")
         await executor.stop()
     }
@@ -80,8 +90,12 @@ struct LocalExecutorTests {
         let (executor, dir) = try makeExecutor()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await executor.start()
-        try await executor.writeFile("forge.sh", contents: Array("printf '\\036mdx0000E0\\n'; cat /proc/$PPID/cmdline >/dev/null 2>&1; exit 5\n".utf8))
-        let outcome = try await executor.run(ExecutionJob(file: "forge.sh", command: ["sh"], timeoutSeconds: 10)) { _, _ in }
+        try await executor.writeFile(
+            "forge.sh",
+            contents: Array("printf '\\036mdx0000E0\\n'; cat /proc/$PPID/cmdline >/dev/null 2>&1; exit 5\n".utf8))
+        let outcome = try await executor.run(ExecutionJob(file: "forge.sh", command: ["sh"], timeoutSeconds: 10)) {
+            _, _ in
+        }
         #expect(outcome.exitCode == 5)
         await executor.stop()
     }
@@ -94,7 +108,9 @@ struct LocalExecutorTests {
         for round in 0..<1000 {
             try await executor.writeFile("b.sh", contents: Array("echo out \(round); echo err \(round) >&2\n".utf8))
             let capture = OutputCapture(limit: 1000)
-            let outcome = try await executor.run(ExecutionJob(file: "b.sh", command: ["sh"], timeoutSeconds: 10)) { capture.append($0, $1) }
+            let outcome = try await executor.run(ExecutionJob(file: "b.sh", command: ["sh"], timeoutSeconds: 10)) {
+                capture.append($0, $1)
+            }
             #expect(outcome.exitCode == 0)
             let text = capture.text()
             try #require(text.stdout == "out \(round)\n" && text.stderr == "err \(round)\n", "round \(round): \(text)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MDExec
 
 @Suite("Workspace paths: nothing is written outside the workspace")
@@ -11,19 +12,23 @@ struct WorkspacePathTests {
         root = String(cString: try #require(mkdtemp(&template)))
     }
 
-    @Test("relative paths are normalised", arguments: [
-        ("a.py", "a.py"), ("./a.py", "a.py"), ("sub/dir/a.py", "sub/dir/a.py"),
-        ("sub/../a.py", "a.py"), ("sub//a.py", "sub/a.py"),
-        ("sub/", "sub"), ("a/./b", "a/b"), ("a/b/..", "a"), (".hidden/x..y", ".hidden/x..y"),
-        ("...", "..."), ("a/.../b", "a/.../b"), ("x/.", "x"),
-    ])
+    @Test(
+        "relative paths are normalised",
+        arguments: [
+            ("a.py", "a.py"), ("./a.py", "a.py"), ("sub/dir/a.py", "sub/dir/a.py"),
+            ("sub/../a.py", "a.py"), ("sub//a.py", "sub/a.py"),
+            ("sub/", "sub"), ("a/./b", "a/b"), ("a/b/..", "a"), (".hidden/x..y", ".hidden/x..y"),
+            ("...", "..."), ("a/.../b", "a/.../b"), ("x/.", "x"),
+        ])
     func normalises(input: String, expected: String) throws {
         #expect(try WorkspacePath.normalized(input) == expected)
     }
 
-    @Test("escapes are refused with the ancestor's message", arguments: [
-        "../x", "/abs/x.py", "a/../../x", "..", ".", "", "a\nb", "a\0b", "/", "./..", "a/../..", "./",
-    ])
+    @Test(
+        "escapes are refused with the ancestor's message",
+        arguments: [
+            "../x", "/abs/x.py", "a/../../x", "..", ".", "", "a\nb", "a\0b", "/", "./..", "a/../..", "./",
+        ])
     func refusesEscapes(input: String) {
         #expect(throws: ExecutionError.self) { try WorkspacePath.normalized(input) }
         do {

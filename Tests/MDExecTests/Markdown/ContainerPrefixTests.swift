@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MDExec
 
 @Suite("MarkdownDocument: blocks in lists and block quotes")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MDExec
 
 @Suite("FenceInfo: language and attributes")
@@ -27,7 +28,8 @@ struct FenceInfoTests {
         #expect(info.timeout == 5)
         #expect(info.expectedExit == 1)
         #expect(!info.skip)
-        #expect(info.attributes == [BlockAttribute(key: "timeout", value: "5"), BlockAttribute(key: "exit", value: "1")])
+        #expect(
+            info.attributes == [BlockAttribute(key: "timeout", value: "5"), BlockAttribute(key: "exit", value: "1")])
     }
 
     @Test func bracesAttachedToTheLanguage() throws {
@@ -67,7 +69,7 @@ struct FenceInfoTests {
         #expect {
             try FenceInfo.parse(raw, line: 42)
         } throws: { error in
-            guard case let DocumentError.badAttribute(line, name, _) = error else { return false }
+            guard case DocumentError.badAttribute(let line, let name, _) = error else { return false }
             return line == 42 && name == attribute
         }
     }
@@ -90,8 +92,11 @@ struct FenceInfoTests {
     }
 
     @Test func documentReportsTheBadBlockLine() {
-        #expect(throws: DocumentError.badAttribute(line: 5, attribute: "timeout=0",
-                                                   reason: "the timeout must be a whole number of seconds, at least 1")) {
+        #expect(
+            throws: DocumentError.badAttribute(
+                line: 5, attribute: "timeout=0",
+                reason: "the timeout must be a whole number of seconds, at least 1")
+        ) {
             try parseMarkdown("```sh\nok\n```\n\n```sh timeout=0\nx\n```\n")
         }
     }

@@ -1,10 +1,12 @@
 import Testing
+
 @testable import MDExec
 
 @Suite("MarkdownDocument: which fenced blocks are extracted")
 struct MarkdownDocumentTests {
     @Test func backtickAndTildeFences() throws {
-        let document = try parseMarkdown("""
+        let document = try parseMarkdown(
+            """
             # Title
 
             ```python
@@ -75,7 +77,8 @@ struct MarkdownDocumentTests {
     }
 
     @Test func indentedCodeIsNeverExtracted() throws {
-        let document = try parseMarkdown("""
+        let document = try parseMarkdown(
+            """
             para
 
                 indented()
@@ -93,7 +96,9 @@ struct MarkdownDocumentTests {
         #expect(document.blocks[0].line == 9)
     }
 
-    @Test(arguments: ["    ```\n", "    ```\n    x\n", "\t```\n", "    ~~~   \n", "- a\n\n      ```\n", "> x\n>\n>     ```\n"])
+    @Test(arguments: [
+        "    ```\n", "    ```\n    x\n", "\t```\n", "    ~~~   \n", "- a\n\n      ```\n", "> x\n>\n>     ```\n",
+    ])
     func indentedCodeWhoseContentIsAFence(_ text: String) throws {
         #expect(try parseMarkdown(text).blocks.isEmpty)
     }
@@ -158,7 +163,8 @@ struct MarkdownDocumentTests {
     }
 
     @Test func filenameHints() throws {
-        let document = try parseMarkdown("""
+        let document = try parseMarkdown(
+            """
             ```python
               # filename:  src/app.py  \nprint(1)
             ```
@@ -229,7 +235,9 @@ struct MarkdownDocumentTests {
 
         var seen = 0
         #expect(throws: DocumentError.self) {
-            try MarkdownDocument.forEachBlock(in: Array("```sh\necho\n```\n\n```sh timeout=x\n```\n".utf8)) { _ in seen += 1 }
+            try MarkdownDocument.forEachBlock(in: Array("```sh\necho\n```\n\n```sh timeout=x\n```\n".utf8)) { _ in
+                seen += 1
+            }
         }
         #expect(seen <= 1)
     }

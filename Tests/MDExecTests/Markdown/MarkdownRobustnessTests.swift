@@ -1,6 +1,7 @@
-import Testing
-@testable import MDExec
 import MDExecTestSupport
+import Testing
+
+@testable import MDExec
 
 @Suite("MarkdownDocument: any bytes parse without crashing")
 struct MarkdownRobustnessTests {
@@ -38,8 +39,10 @@ struct MarkdownRobustnessTests {
 
     @Test func randomMarkdownishDocuments() throws {
         let prefixes = ["", "", "> ", ">", "- ", "  ", "1. ", "   ", "    ", "\t", "> - ", "  > ", "* "]
-        let bodies = ["```", "```sh", "````", "~~~", "~~~~ python {timeout=5}", "```output", "exit code: 0",
-                      "exit code: 1 (failed)", "text", "", "# filename: a.py", "```sh skip", "\u{0}", "\u{FFFD}"]
+        let bodies = [
+            "```", "```sh", "````", "~~~", "~~~~ python {timeout=5}", "```output", "exit code: 0",
+            "exit code: 1 (failed)", "text", "", "# filename: a.py", "```sh skip", "\u{0}", "\u{FFFD}",
+        ]
         let endings = ["\n", "\n", "\r\n", "\r", ""]
         var generator = SeededGenerator(seed: 42)
         var sawBlocks = 0
@@ -70,7 +73,8 @@ struct MarkdownRobustnessTests {
                 $0.isClosed && $0.recorded == nil && $0.info.language != "output"
             }) {
                 insertions += 1
-                let report = try MarkdownDocument.parse(document.insertingOutput(after: block, output: "x\n", exitCode: 0))
+                let report = try MarkdownDocument.parse(
+                    document.insertingOutput(after: block, output: "x\n", exitCode: 0))
                 let again = try #require(report.blocks.first { $0.line == block.line })
                 #expect(again.recorded?.output == "x\n", "\(text.debugDescription)")
                 #expect(again.recorded?.exitCode == 0, "\(text.debugDescription)")
@@ -131,7 +135,8 @@ struct MarkdownRobustnessTests {
     }
 
     @Test func deepNestingWithoutBlocks() throws {
-        let document = try parseMarkdown(String(repeating: ">", count: 5_000) + " text\n" + String(repeating: "- ", count: 3_000) + "x\n")
+        let document = try parseMarkdown(
+            String(repeating: ">", count: 5_000) + " text\n" + String(repeating: "- ", count: 3_000) + "x\n")
         #expect(document.blocks.isEmpty)
         #expect(document.lineCount == 2)
     }

@@ -27,4 +27,3 @@ extension MarkdownDocument {
         return result
     }
 }
-

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MDExec
 
 @Suite("MarkdownDocument: recorded results")
@@ -99,8 +100,11 @@ struct RecordedResultTests {
 
     @Test func insertionIsIdempotentThroughReparse() throws {
         let document = try parseMarkdown("```sh\necho hi\n```\n\nText.\n")
-        let report = try MarkdownDocument.parse(document.insertingOutput(after: document.blocks[0], output: "hi\n", exitCode: 0))
-        #expect(String(decoding: report.source, as: UTF8.self) == "```sh\necho hi\n```\n```output\nhi\n```\nexit code: 0\n\nText.\n")
+        let report = try MarkdownDocument.parse(
+            document.insertingOutput(after: document.blocks[0], output: "hi\n", exitCode: 0))
+        #expect(
+            String(decoding: report.source, as: UTF8.self)
+                == "```sh\necho hi\n```\n```output\nhi\n```\nexit code: 0\n\nText.\n")
         #expect(report.blocks.count == 1)
         #expect(report.blocks[0].recorded == RecordedResult(output: "hi\n", exitCode: 0, firstLine: 4, lastLine: 7))
     }

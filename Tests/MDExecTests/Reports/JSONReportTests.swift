@@ -1,8 +1,8 @@
 import Foundation
+import MDExecTestSupport
 import Testing
 
 @testable import MDExec
-import MDExecTestSupport
 
 @Suite("JSONReport")
 struct JSONReportTests {
@@ -50,9 +50,15 @@ struct JSONReportTests {
         let result = DocumentResult(
             document: "a/b.md", executor: .local, image: nil,
             blocks: [
-                BlockResult(index: 0, line: 1, language: nil, filename: nil, status: .skipped, reason: "not an executable language"),
-                BlockResult(index: 1, line: 5, language: "sh", filename: "x.sh", status: .timedOut, exitCode: 124, output: "Timeout", durationMs: 1000, expectedOutput: "ok\n", matched: false),
-                BlockResult(index: 2, line: 9, language: "sh", filename: nil, status: .notRun, reason: "an earlier block failed"),
+                BlockResult(
+                    index: 0, line: 1, language: nil, filename: nil, status: .skipped,
+                    reason: "not an executable language"),
+                BlockResult(
+                    index: 1, line: 5, language: "sh", filename: "x.sh", status: .timedOut, exitCode: 124,
+                    output: "Timeout", durationMs: 1000, expectedOutput: "ok\n", matched: false),
+                BlockResult(
+                    index: 2, line: 9, language: "sh", filename: nil, status: .notRun, reason: "an earlier block failed"
+                ),
             ])
         let text = String(decoding: JSONReport.render(result), as: UTF8.self)
         #expect(text.contains("\"image\": null,"))
@@ -62,7 +68,10 @@ struct JSONReportTests {
         #expect(text.contains("\"status\": \"timed-out\","))
         #expect(text.contains("\"matched\": false,"))
         #expect(text.contains("\"expected_output\": \"ok\\n\","))
-        #expect(text.contains("\"summary\": {\"total\": 3, \"passed\": 0, \"failed\": 0, \"timed_out\": 1, \"skipped\": 1, \"not_run\": 1, \"cancelled\": 0}"))
+        #expect(
+            text.contains(
+                "\"summary\": {\"total\": 3, \"passed\": 0, \"failed\": 0, \"timed_out\": 1, \"skipped\": 1, \"not_run\": 1, \"cancelled\": 0}"
+            ))
         #expect(text.components(separatedBy: ": null").count - 1 == 13)
     }
 
@@ -84,7 +93,10 @@ struct JSONReportTests {
         var other = Self.specExample
         other.document = "two.md"
         other.image = nil
-        other.blocks.append(BlockResult(index: 1, line: 20, language: nil, filename: nil, status: .cancelled, expectedOutput: "x\n", matched: true, reason: "cancelled"))
+        other.blocks.append(
+            BlockResult(
+                index: 1, line: 20, language: nil, filename: nil, status: .cancelled, expectedOutput: "x\n",
+                matched: true, reason: "cancelled"))
         #expect(try JSONReport.decode(JSONReport.render(Self.specExample)) == [Self.specExample])
         #expect(try JSONReport.decode(JSONReport.render([Self.specExample, other])) == [Self.specExample, other])
     }
@@ -104,7 +116,8 @@ struct JSONReportTests {
                 index: 0, line: 3, language: "python", filename: "tmp_code_ab.py",
                 attributes: [BlockAttribute(key: "timeout", value: "5"), BlockAttribute(key: "skip", value: nil)],
                 runs: false, reason: "skip attribute"),
-            PlannedBlock(index: 1, line: 9, language: nil, filename: nil, attributes: [], runs: false, reason: "no language"),
+            PlannedBlock(
+                index: 1, line: 9, language: nil, filename: nil, attributes: [], runs: false, reason: "no language"),
         ]
         let expected = """
             {
@@ -145,12 +158,13 @@ struct JSONReportTests {
             PlannedBlock(
                 index: i, line: i * 3 + 1, language: i % 7 == 0 ? nil : "sh",
                 filename: i % 5 == 0 ? nil : odd.randomElement(using: &generator)! + "\(i).sh",
-                attributes: i % 11 == 0 ? [BlockAttribute(key: "timeout", value: "\(i)"), BlockAttribute(key: "timeout", value: "2")] : [],
+                attributes: i % 11 == 0
+                    ? [BlockAttribute(key: "timeout", value: "\(i)"), BlockAttribute(key: "timeout", value: "2")] : [],
                 runs: i % 3 == 0, reason: i % 3 == 0 ? nil : odd.randomElement(using: &generator)!)
         }
         var writer = PlanJSONWriter(inArray: false)
         writer.beginDocument("big.md")
-        blocks.forEach { writer.add($0) }
+        for block in blocks { writer.add(block) }
         writer.endDocument()
         let pieces = writer.finish()
         #expect(pieces.count > 1, "more than a megabyte comes in several pieces")
@@ -170,7 +184,9 @@ struct JSONReportTests {
         #expect((listed[11]["attributes"] as? [String: Any])?["timeout"] as? String == "2")
     }
 
-    @Test("numbers are written as String(n) writes them", arguments: [0, 1, 9, 10, 99, 100, -1, -10, 1_234_567, Int.max, Int.min])
+    @Test(
+        "numbers are written as String(n) writes them",
+        arguments: [0, 1, 9, 10, 99, 100, -1, -10, 1_234_567, Int.max, Int.min])
     func decimal(n: Int) {
         var out: [UInt8] = [UInt8(ascii: "x")]
         out.appendDecimal(n)

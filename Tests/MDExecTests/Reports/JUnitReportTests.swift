@@ -1,12 +1,12 @@
 import Foundation
+import MDExecTestSupport
 import Testing
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 @testable import MDExec
-import MDExecTestSupport
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 @Suite("JUnitReport")
 struct JUnitReportTests {
@@ -14,11 +14,20 @@ struct JUnitReportTests {
         DocumentResult(
             document: "docs/a&b.md", executor: .docker, image: "python:3-slim",
             blocks: [
-                BlockResult(index: 0, line: 3, language: "python", filename: nil, status: .passed, exitCode: 0, output: "<ok> & \"fine\"\n", durationMs: 41),
-                BlockResult(index: 1, line: 9, language: "sh", filename: nil, status: .failed, exitCode: 2, output: "bad\u{0}\u{1B}[0m\u{FFFE}]]>\r\n", durationMs: 1500, reason: "output differs"),
-                BlockResult(index: 2, line: 15, language: "sh", filename: nil, status: .timedOut, exitCode: 124, output: "Timeout", durationMs: 60000),
-                BlockResult(index: 3, line: 20, language: "text", filename: nil, status: .skipped, reason: "not executable"),
-                BlockResult(index: 4, line: 25, language: "sh", filename: nil, status: .notRun, reason: "an earlier block failed"),
+                BlockResult(
+                    index: 0, line: 3, language: "python", filename: nil, status: .passed, exitCode: 0,
+                    output: "<ok> & \"fine\"\n", durationMs: 41),
+                BlockResult(
+                    index: 1, line: 9, language: "sh", filename: nil, status: .failed, exitCode: 2,
+                    output: "bad\u{0}\u{1B}[0m\u{FFFE}]]>\r\n", durationMs: 1500, reason: "output differs"),
+                BlockResult(
+                    index: 2, line: 15, language: "sh", filename: nil, status: .timedOut, exitCode: 124,
+                    output: "Timeout", durationMs: 60000),
+                BlockResult(
+                    index: 3, line: 20, language: "text", filename: nil, status: .skipped, reason: "not executable"),
+                BlockResult(
+                    index: 4, line: 25, language: "sh", filename: nil, status: .notRun,
+                    reason: "an earlier block failed"),
             ]),
         DocumentResult(document: "empty.md", executor: .local, image: nil, blocks: []),
     ]
@@ -30,7 +39,10 @@ struct JUnitReportTests {
         private var current = ""
         private var stack: [String] = []
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             elements.append((name, attributes))
             stack.append(name + "#\(elements.count - 1)")
             current = ""
@@ -49,7 +61,9 @@ struct JUnitReportTests {
         let collector = Collector()
         parser.delegate = collector
         let ok = parser.parse()
-        try #require(ok, "not well-formed: \(parser.parserError.map { "\($0)" } ?? "?")\n\(String(decoding: bytes, as: UTF8.self))")
+        try #require(
+            ok,
+            "not well-formed: \(parser.parserError.map { "\($0)" } ?? "?")\n\(String(decoding: bytes, as: UTF8.self))")
         return collector
     }
 
@@ -57,7 +71,11 @@ struct JUnitReportTests {
     func structure() throws {
         let xml = try parse(JUnitReport.render(Self.results))
         let names = xml.elements.map(\.name)
-        #expect(names == ["testsuites", "testsuite", "testcase", "system-out", "testcase", "failure", "testcase", "failure", "testsuite"])
+        #expect(
+            names == [
+                "testsuites", "testsuite", "testcase", "system-out", "testcase", "failure", "testcase", "failure",
+                "testsuite",
+            ])
         let suite = xml.elements[1].attributes
         #expect(suite["name"] == "docs/a&b.md")
         #expect(suite["tests"] == "3")
@@ -95,10 +113,15 @@ struct JUnitReportTests {
     func randomOutputs() throws {
         var g = SeededGenerator(seed: 11)
         for _ in 0..<200 {
-            let output = ReportOutputs.random(using: &g) + g.pick(["]]>", "<![CDATA[", "&#0;", "\u{FFFF}", "\u{D7FF}\u{E000}"])
-            let doc = DocumentResult(document: output, executor: .docker, image: nil, blocks: [
-                BlockResult(index: 0, line: 1, language: output, filename: nil, status: .failed, exitCode: 1, output: output, reason: output)
-            ])
+            let output =
+                ReportOutputs.random(using: &g) + g.pick(["]]>", "<![CDATA[", "&#0;", "\u{FFFF}", "\u{D7FF}\u{E000}"])
+            let doc = DocumentResult(
+                document: output, executor: .docker, image: nil,
+                blocks: [
+                    BlockResult(
+                        index: 0, line: 1, language: output, filename: nil, status: .failed, exitCode: 1,
+                        output: output, reason: output)
+                ])
             let xml = try parse(JUnitReport.render([doc]))
             func legal(_ s: String) -> String {
                 String(String.UnicodeScalarView(s.unicodeScalars.filter(JUnitReport.isLegalXML)))

@@ -1,7 +1,7 @@
+import MDExecTestSupport
 import Testing
 
 @testable import MDExec
-import MDExecTestSupport
 
 /// Report invariants over a few hundred generated documents and outputs each. A failure
 /// names the seed; `ReportCase(seed:)` rebuilds that case.
@@ -21,19 +21,25 @@ struct MarkdownReportPropertyTests {
                 #expect(reported.info == original.info, "seed \(seed) block \(original.index)")
                 #expect(reported.code == original.code, "seed \(seed) block \(original.index)")
                 if let result = c.executed[original.index] {
-                    let recorded = try #require(reported.recorded, "seed \(seed) block \(original.index)\n\(c.reportText)")
+                    let recorded = try #require(
+                        reported.recorded, "seed \(seed) block \(original.index)\n\(c.reportText)")
                     #expect(
                         recorded.output == ReportCase.expectedRecordedOutput(result.output),
                         "seed \(seed) block \(original.index)\n\(c.reportText)")
-                    #expect(recorded.exitCode == result.exitCode ?? (result.status == .timedOut ? 124 : result.status == .passed ? 0 : 1))
+                    #expect(
+                        recorded.exitCode == result.exitCode
+                            ?? (result.status == .timedOut ? 124 : result.status == .passed ? 0 : 1))
                 } else {
-                    #expect(reported.recorded?.output == original.recorded?.output, "seed \(seed) block \(original.index)")
-                    #expect(reported.recorded?.exitCode == original.recorded?.exitCode, "seed \(seed) block \(original.index)")
+                    #expect(
+                        reported.recorded?.output == original.recorded?.output, "seed \(seed) block \(original.index)")
+                    #expect(
+                        reported.recorded?.exitCode == original.recorded?.exitCode,
+                        "seed \(seed) block \(original.index)")
                     if let before = original.recorded, let after = reported.recorded {
                         #expect(
                             Bool(
-                            c.bytes(c.source, c.document, before.firstLine...before.lastLine)
-                                == c.bytes(c.report, report, after.firstLine...after.lastLine)),
+                                c.bytes(c.source, c.document, before.firstLine...before.lastLine)
+                                    == c.bytes(c.report, report, after.firstLine...after.lastLine)),
                             "seed \(seed): a block that did not run keeps its recorded result byte for byte")
                     }
                 }
@@ -46,7 +52,8 @@ struct MarkdownReportPropertyTests {
         for seed in Self.seeds {
             let c = try ReportCase(seed: seed)
             let stripped = try c.strippedReport()
-            #expect(Bool(stripped == c.source), "seed \(seed)\n--- document\n\(c.sourceText)\n--- report\n\(c.reportText)")
+            #expect(
+                Bool(stripped == c.source), "seed \(seed)\n--- document\n\(c.sourceText)\n--- report\n\(c.reportText)")
         }
     }
 
@@ -55,7 +62,9 @@ struct MarkdownReportPropertyTests {
         for seed in Self.seeds {
             let c = try ReportCase(seed: seed)
             let again = MarkdownReport.render(document: try MarkdownDocument.parse(c.report), results: c.results)
-            #expect(Bool(again == c.report), "seed \(seed)\n--- first\n\(c.reportText)\n--- second\n\(String(decoding: again, as: UTF8.self))")
+            #expect(
+                Bool(again == c.report),
+                "seed \(seed)\n--- first\n\(c.reportText)\n--- second\n\(String(decoding: again, as: UTF8.self))")
         }
     }
 

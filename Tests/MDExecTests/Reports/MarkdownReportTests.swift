@@ -6,12 +6,15 @@ import Testing
 struct MarkdownReportTests {
     func render(_ markdown: String, _ results: [BlockResult], timings: Bool = false) throws -> String {
         let document = try MarkdownDocument.parse(Array(markdown.utf8))
-        let bytes = MarkdownReport.render(document: document, results: results, options: ReportOptions(timings: timings))
+        let bytes = MarkdownReport.render(
+            document: document, results: results, options: ReportOptions(timings: timings))
         return String(decoding: bytes, as: UTF8.self)
     }
 
     func passed(_ index: Int, _ output: String, exit: Int = 0) -> BlockResult {
-        BlockResult(index: index, line: 1, language: "sh", filename: nil, status: .passed, exitCode: exit, output: output, durationMs: 12)
+        BlockResult(
+            index: index, line: 1, language: "sh", filename: nil, status: .passed, exitCode: exit, output: output,
+            durationMs: 12)
     }
 
     @Test("a result is inserted after a block that has none")
@@ -89,13 +92,16 @@ struct MarkdownReportTests {
 
     @Test("a closed last block without a final newline gets one before its result")
     func noTrailingNewline() throws {
-        #expect(try render("```sh\necho hi\n```", [passed(0, "hi")]) == "```sh\necho hi\n```\n\n```output\nhi\n```\nexit code: 0\n")
+        #expect(
+            try render("```sh\necho hi\n```", [passed(0, "hi")])
+                == "```sh\necho hi\n```\n\n```output\nhi\n```\nexit code: 0\n")
     }
 
     @Test("CRLF documents get CRLF lines")
     func crlf() throws {
         let doc = "Intro\r\n\r\n```sh\r\necho hi\r\n```\r\nNext\r\n"
-        let expected = "Intro\r\n\r\n```sh\r\necho hi\r\n```\r\n\r\n```output\r\nhi\r\n```\r\nexit code: 0\r\n\r\nNext\r\n"
+        let expected =
+            "Intro\r\n\r\n```sh\r\necho hi\r\n```\r\n\r\n```output\r\nhi\r\n```\r\nexit code: 0\r\n\r\nNext\r\n"
         #expect(try render(doc, [passed(0, "hi\n")]) == expected)
     }
 
@@ -109,7 +115,8 @@ struct MarkdownReportTests {
     @Test("results in a list item stay in the item")
     func listItem() throws {
         let doc = "- step one\n\n  ```sh\n  echo hi\n  ```\n- step two\n"
-        let expected = "- step one\n\n  ```sh\n  echo hi\n  ```\n\n  ```output\n  hi\n  ```\n  exit code: 0\n\n- step two\n"
+        let expected =
+            "- step one\n\n  ```sh\n  echo hi\n  ```\n\n  ```output\n  hi\n  ```\n  exit code: 0\n\n- step two\n"
         #expect(try render(doc, [passed(0, "hi\n")]) == expected)
     }
 
@@ -123,18 +130,22 @@ struct MarkdownReportTests {
 
     @Test("the output is sanitised; an empty output has no content lines")
     func sanitisedAndEmpty() throws {
-        #expect(try render("```sh\nx\n```\n", [passed(0, "\u{1B}[31mred\u{1B}[0m\r\nbell\u{7}")]) == "```sh\nx\n```\n\n```output\nred\nbell␇\n```\nexit code: 0\n")
+        #expect(
+            try render("```sh\nx\n```\n", [passed(0, "\u{1B}[31mred\u{1B}[0m\r\nbell\u{7}")])
+                == "```sh\nx\n```\n\n```output\nred\nbell␇\n```\nexit code: 0\n")
         #expect(try render("```sh\nx\n```\n", [passed(0, "")]) == "```sh\nx\n```\n\n```output\n```\nexit code: 0\n")
     }
 
-    @Test("the exit line says why", arguments: [
-        (BlockStatus.timedOut, 124, false, nil as Int?, nil as Bool?, "exit code: 124 (timed out)"),
-        (.failed, 137, true, nil, nil, "exit code: 137 (out of memory)"),
-        (.failed, 1, false, 3, nil, "exit code: 1 (expected 3)"),
-        (.passed, 3, false, 3, nil, "exit code: 3"),
-        (.failed, 0, false, nil, false, "exit code: 0 (output differs)"),
-        (.failed, 2, false, nil, nil, "exit code: 2"),
-    ])
+    @Test(
+        "the exit line says why",
+        arguments: [
+            (BlockStatus.timedOut, 124, false, nil as Int?, nil as Bool?, "exit code: 124 (timed out)"),
+            (.failed, 137, true, nil, nil, "exit code: 137 (out of memory)"),
+            (.failed, 1, false, 3, nil, "exit code: 1 (expected 3)"),
+            (.passed, 3, false, 3, nil, "exit code: 3"),
+            (.failed, 0, false, nil, false, "exit code: 0 (output differs)"),
+            (.failed, 2, false, nil, nil, "exit code: 2"),
+        ])
     func exitLine(status: BlockStatus, code: Int, oom: Bool, expected: Int?, matched: Bool?, line: String) throws {
         let info = expected.map { " exit=\($0)" } ?? ""
         var result = passed(0, "", exit: code)

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 @testable import MDExec
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 @Suite("OutputFile")
 struct OutputFileTests {
@@ -111,7 +111,8 @@ struct OutputFileTests {
                 try OutputFile.write([0x41], to: path)
             }
             #expect(error.code == .directoryNotFound)
-            #expect(error.description.hasPrefix("Cannot write report to \(path): directory \(dir)/missing does not exist."))
+            #expect(
+                error.description.hasPrefix("Cannot write report to \(path): directory \(dir)/missing does not exist."))
         }
     }
 
@@ -126,8 +127,9 @@ struct OutputFileTests {
         }
     }
 
-    @Test("an unwritable directory is a ReportError and leaves nothing behind",
-          .enabled(if: getuid() != 0, "root can write anywhere"))
+    @Test(
+        "an unwritable directory is a ReportError and leaves nothing behind",
+        .enabled(if: getuid() != 0, "root can write anywhere"))
     func permissionDenied() throws {
         try withDirectory { dir in
             let locked = dir + "/locked"

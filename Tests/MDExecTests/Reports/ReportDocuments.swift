@@ -1,5 +1,6 @@
-@testable import MDExec
 import MDExecTestSupport
+
+@testable import MDExec
 
 /// Random Markdown documents with fenced blocks at the top level, in block quotes and in
 /// lists (also nested), with and without recorded results, an unclosed last fence, LF or
@@ -32,7 +33,9 @@ enum ReportDocuments {
             if i + 1 < segments.count, g.chance(0.85) { text += "\n" }
         }
         if g.chance(0.3) { text.removeLast() }
-        if g.chance(0.3) { text = text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n") }
+        if g.chance(0.3) {
+            text = text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+        }
         return text
     }
 
@@ -50,7 +53,9 @@ enum ReportDocuments {
             lines.append(context.cont + oldFence + g.pick(["output", "output", "Output"]))
             for _ in 0..<g.int(0...3) { lines.append(context.cont + g.pick(["old", "", "  old output", "x\ty"])) }
             lines.append(context.cont + oldFence)
-            if g.chance(0.7) { lines.append(context.cont + "exit code: \(g.int(0...3))" + g.pick(["", " (timed out)"])) }
+            if g.chance(0.7) {
+                lines.append(context.cont + "exit code: \(g.int(0...3))" + g.pick(["", " (timed out)"]))
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -25,7 +25,9 @@ enum ReportOutputs {
             case 1:
                 s += String(repeating: "~", count: g.int(0...12))
             case 2:
-                s += "\n" + String(repeating: g.pick(["`", "~"]), count: g.int(0...12)) + g.pick(["", "x", " python", "\n"])
+                s +=
+                    "\n" + String(repeating: g.pick(["`", "~"]), count: g.int(0...12))
+                    + g.pick(["", "x", " python", "\n"])
             default:
                 s += g.pick(pieces)
             }

@@ -1,7 +1,7 @@
+import MDExecTestSupport
 import Testing
 
 @testable import MDExec
-import MDExecTestSupport
 
 @Suite("ReportText")
 struct ReportTextTests {
@@ -23,37 +23,43 @@ struct ReportTextTests {
         #expect(ReportText.sanitizedForReport("\u{0}x\u{7}y\u{8}\u{B}\u{C}\u{1F}\u{7F}") == "␀x␇y␈␋␌␟␡")
     }
 
-    @Test("CSI sequences (colours, cursor moves) are dropped", arguments: [
-        ("\u{1B}[31mred\u{1B}[0m", "red"),
-        ("\u{1B}[1;32;40mgreen\u{1B}[m!", "green!"),
-        ("\u{1B}[2K\u{1B}[1Gline", "line"),
-        ("\u{1B}[?25lhidden\u{1B}[?25h", "hidden"),
-        ("\u{9B}2Jcleared", "cleared"),
-        ("a\u{1B}[", "a"),
-        ("a\u{1B}[12\nb", "a\nb"),
-    ])
+    @Test(
+        "CSI sequences (colours, cursor moves) are dropped",
+        arguments: [
+            ("\u{1B}[31mred\u{1B}[0m", "red"),
+            ("\u{1B}[1;32;40mgreen\u{1B}[m!", "green!"),
+            ("\u{1B}[2K\u{1B}[1Gline", "line"),
+            ("\u{1B}[?25lhidden\u{1B}[?25h", "hidden"),
+            ("\u{9B}2Jcleared", "cleared"),
+            ("a\u{1B}[", "a"),
+            ("a\u{1B}[12\nb", "a\nb"),
+        ])
     func csi(input: String, expected: String) {
         #expect(ReportText.sanitizedForReport(input) == expected)
     }
 
-    @Test("OSC and other string sequences are dropped up to BEL or ST", arguments: [
-        ("\u{1B}]0;title\u{7}after", "after"),
-        ("\u{1B}]8;;http://x\u{1B}\\link\u{1B}]8;;\u{1B}\\", "link"),
-        ("\u{1B}Pdcs\u{1B}\\x", "x"),
-        ("\u{1B}]unterminated\nnext", "\nnext"),
-    ])
+    @Test(
+        "OSC and other string sequences are dropped up to BEL or ST",
+        arguments: [
+            ("\u{1B}]0;title\u{7}after", "after"),
+            ("\u{1B}]8;;http://x\u{1B}\\link\u{1B}]8;;\u{1B}\\", "link"),
+            ("\u{1B}Pdcs\u{1B}\\x", "x"),
+            ("\u{1B}]unterminated\nnext", "\nnext"),
+        ])
     func osc(input: String, expected: String) {
         #expect(ReportText.sanitizedForReport(input) == expected)
     }
 
-    @Test("two-byte and charset sequences are dropped; a bare ESC is shown", arguments: [
-        ("\u{1B}7saved\u{1B}8", "saved"),
-        ("\u{1B}(Bascii", "ascii"),
-        ("\u{1B}cReset", "Reset"),
-        ("esc at end\u{1B}", "esc at end␛"),
-        ("\u{1B}\u{1B}[0mx", "␛x"),
-        ("\u{1B}\né", "␛\né"),
-    ])
+    @Test(
+        "two-byte and charset sequences are dropped; a bare ESC is shown",
+        arguments: [
+            ("\u{1B}7saved\u{1B}8", "saved"),
+            ("\u{1B}(Bascii", "ascii"),
+            ("\u{1B}cReset", "Reset"),
+            ("esc at end\u{1B}", "esc at end␛"),
+            ("\u{1B}\u{1B}[0mx", "␛x"),
+            ("\u{1B}\né", "␛\né"),
+        ])
     func shortSequences(input: String, expected: String) {
         #expect(ReportText.sanitizedForReport(input) == expected)
     }

@@ -1,7 +1,7 @@
+import MDExecTestSupport
 import Testing
 
 @testable import MDExec
-import MDExecTestSupport
 
 @Suite("UnifiedDiff")
 struct UnifiedDiffTests {
@@ -15,20 +15,22 @@ struct UnifiedDiffTests {
     func oneChange() {
         let expected = (1...10).map { "line \($0)" }.joined(separator: "\n") + "\n"
         let actual = expected.replacingOccurrences(of: "line 6\n", with: "line six\n")
-        #expect(UnifiedDiff.render(expected: expected, actual: actual, expectedLabel: "recorded", actualLabel: "actual") == """
-            --- recorded
-            +++ actual
-            @@ -3,7 +3,7 @@
-             line 3
-             line 4
-             line 5
-            -line 6
-            +line six
-             line 7
-             line 8
-             line 9
+        #expect(
+            UnifiedDiff.render(expected: expected, actual: actual, expectedLabel: "recorded", actualLabel: "actual")
+                == """
+                --- recorded
+                +++ actual
+                @@ -3,7 +3,7 @@
+                 line 3
+                 line 4
+                 line 5
+                -line 6
+                +line six
+                 line 7
+                 line 8
+                 line 9
 
-            """)
+                """)
     }
 
     @Test("distant changes make separate hunks; near ones merge")
@@ -36,14 +38,16 @@ struct UnifiedDiffTests {
         let a = (1...20).map(String.init).joined(separator: "\n")
         let far = a.replacingOccurrences(of: "2\n", with: "two\n").replacingOccurrences(of: "\n19", with: "\nnineteen")
         #expect(UnifiedDiff.render(expected: a, actual: far).components(separatedBy: "\n@@").count - 1 == 2)
-        let near = a.replacingOccurrences(of: "\n5\n", with: "\nfive\n").replacingOccurrences(of: "\n10\n", with: "\nten\n")
+        let near = a.replacingOccurrences(of: "\n5\n", with: "\nfive\n").replacingOccurrences(
+            of: "\n10\n", with: "\nten\n")
         #expect(UnifiedDiff.render(expected: a, actual: near).components(separatedBy: "\n@@").count - 1 == 1)
     }
 
     @Test("insertions into and deletions from empty texts")
     func empty() {
         #expect(UnifiedDiff.render(expected: "", actual: "x\n") == "--- expected\n+++ actual\n@@ -0,0 +1 @@\n+x\n")
-        #expect(UnifiedDiff.render(expected: "x\ny\n", actual: "") == "--- expected\n+++ actual\n@@ -1,2 +0,0 @@\n-x\n-y\n")
+        #expect(
+            UnifiedDiff.render(expected: "x\ny\n", actual: "") == "--- expected\n+++ actual\n@@ -1,2 +0,0 @@\n-x\n-y\n")
     }
 
     @Test("applying the diff's edits to the expected lines gives the actual lines")
@@ -60,7 +64,8 @@ struct UnifiedDiffTests {
             let edits = ops.filter { $0.kind != .equal }.count
             #expect(edits == a.count + b.count - 2 * lcs(a, b))
             // The rendered diff, read back, also rebuilds both sides.
-            let diff = UnifiedDiff.render(expected: a.map { $0 + "\n" }.joined(), actual: b.map { $0 + "\n" }.joined(), context: 1000)
+            let diff = UnifiedDiff.render(
+                expected: a.map { $0 + "\n" }.joined(), actual: b.map { $0 + "\n" }.joined(), context: 1000)
             if a != b {
                 let body = diff.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).dropLast()
                 #expect(body.filter { !$0.hasPrefix("+") }.map { String($0.dropFirst()) } == a)

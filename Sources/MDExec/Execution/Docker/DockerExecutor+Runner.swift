@@ -66,7 +66,9 @@ extension DockerExecutor {
             _ = try await client.runExec(containerID: id, spec: kill) { _, _ in }
             return
         } catch {
-            logger.error("Cannot kill the block's processes (group \(pid)) with an exec: \(error). Killing the container instead.")
+            logger.error(
+                "Cannot kill the block's processes (group \(pid)) with an exec: \(error). Killing the container instead."
+            )
         }
         await killContainer(id, client: client, logger: logger)
     }
@@ -106,9 +108,11 @@ extension DockerExecutor {
                     file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
             } catch {
                 // Cancelled, and the runner went with the container (the kill's fallback).
-                guard !Task.isCancelled else { return ExecutionOutcome.classify(
-                    exitCode: 137, elapsed: ContinuousClock.now - started, timeoutSeconds: job.timeoutSeconds,
-                    cancelled: true) }
+                guard !Task.isCancelled else {
+                    return ExecutionOutcome.classify(
+                        exitCode: 137, elapsed: ContinuousClock.now - started, timeoutSeconds: job.timeoutSeconds,
+                        cancelled: true)
+                }
                 throw await explained(error, containerID: id)
             }
         } else {
@@ -148,7 +152,9 @@ extension DockerExecutor {
     }
 
     /// Runs a shell command in the workspace and returns its exit code.
-    func runShell(_ command: String, timeoutSeconds: Int, capture: OutputCapture? = nil) async throws(ExecutionError) -> Int {
+    func runShell(_ command: String, timeoutSeconds: Int, capture: OutputCapture? = nil) async throws(ExecutionError)
+        -> Int
+    {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
         let sink: @Sendable (OutputChannel, [UInt8]) -> Void = { channel, bytes in capture?.append(channel, bytes) }
         if let link = state.withLock({ $0.link }) {
@@ -175,23 +181,23 @@ extension DockerExecutor {
         let result: Int?
         do {
             result = try await engine("run a block") {
-            try await withTaskCancellationHandler {
-                try await withThrowingTaskGroup(of: Int?.self) { group in
-                    group.addTask {
-                        try await client.runExec(containerID: id, spec: spec) { stream, bytes in
-                            onOutput(stream == .stdout ? .stdout : .stderr, bytes)
+                try await withTaskCancellationHandler {
+                    try await withThrowingTaskGroup(of: Int?.self) { group in
+                        group.addTask {
+                            try await client.runExec(containerID: id, spec: spec) { stream, bytes in
+                                onOutput(stream == .stdout ? .stdout : .stderr, bytes)
+                            }
                         }
+                        group.addTask {
+                            try await Task.sleep(for: limit)
+                            return nil
+                        }
+                        defer { group.cancelAll() }
+                        return try await group.next() ?? nil
                     }
-                    group.addTask {
-                        try await Task.sleep(for: limit)
-                        return nil
-                    }
-                    defer { group.cancelAll() }
-                    return try await group.next() ?? nil
+                } onCancel: { [logger] in
+                    Task { await Self.killContainer(id, client: client, logger: logger) }
                 }
-            } onCancel: { [logger] in
-                Task { await Self.killContainer(id, client: client, logger: logger) }
-            }
             }
         } catch {
             // Cancelled: the transfer was aborted and the container killed; not an engine failure.
@@ -201,7 +207,8 @@ extension DockerExecutor {
         if Task.isCancelled { return 137 }
         guard let result else {
             throw ExecutionError(
-                .infrastructure, "The engine did not finish an exec within \(limit): the engine or the container is not responding.")
+                .infrastructure,
+                "The engine did not finish an exec within \(limit): the engine or the container is not responding.")
         }
         return result
     }

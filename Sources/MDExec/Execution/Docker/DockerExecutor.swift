@@ -139,7 +139,8 @@ public final class DockerExecutor: CodeExecutor {
     private func startContainer(_ id: String, requestsGPUs: Bool) async throws(ExecutionError) {
         do {
             try await client.startContainer(id)
-        } catch let error as EngineError where requestsGPUs && error.status != nil {
+        } catch {
+            guard requestsGPUs, error.status != nil else { throw Self.failure(error, doing: "start the container") }
             let said: String
             if case .api(_, let message, _) = error { said = message } else { said = error.description }
             let how =
@@ -149,9 +150,8 @@ public final class DockerExecutor: CodeExecutor {
                 : "--gpus needs the NVIDIA container runtime (the NVIDIA Container Toolkit) on the engine's machine"
             throw ExecutionError(
                 .infrastructure,
-                "\(engineName) cannot give the container the GPU it asked for (--gpus): \(said). \(how), or run without --gpus.")
-        } catch {
-            throw Self.failure(error, doing: "start the container")
+                "\(engineName) cannot give the container the GPU it asked for (--gpus): \(said). \(how), or run without --gpus."
+            )
         }
     }
 
@@ -168,7 +168,8 @@ public final class DockerExecutor: CodeExecutor {
                 await removeContainer(container.id)
             }
         } catch {
-            logger.error("Cannot list this run's containers to remove them: \(error). `mdexec gc` removes what is left.")
+            logger.error(
+                "Cannot list this run's containers to remove them: \(error). `mdexec gc` removes what is left.")
         }
     }
 
@@ -184,7 +185,9 @@ public final class DockerExecutor: CodeExecutor {
     public func restart() async throws(ExecutionError) {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
         closeRunner()
-        try await engine("restart the container") { try await self.client.restartContainer(id, timeoutSeconds: Self.stopGraceSeconds) }
+        try await engine("restart the container") {
+            try await self.client.restartContainer(id, timeoutSeconds: Self.stopGraceSeconds)
+        }
         try await startRunner()
     }
 
@@ -195,7 +198,8 @@ public final class DockerExecutor: CodeExecutor {
         guard let id else { return }
         state.withLock { $0.containerID = nil }
         guard configuration.stopContainer else {
-            notes("container \(configuration.containerName ?? String(id.prefix(12))) left running (--no-stop-container)")
+            notes(
+                "container \(configuration.containerName ?? String(id.prefix(12))) left running (--no-stop-container)")
             return
         }
         let (client, autoRemove, logger) = (self.client, configuration.autoRemove, self.logger)
@@ -245,7 +249,8 @@ public final class DockerExecutor: CodeExecutor {
         }
         guard let relative = try? WorkspacePath.normalized(path) else { return }
         do {
-            _ = try await runShell("rm -f -- '\(relative.replacingOccurrences(of: "'", with: "'\\''"))'", timeoutSeconds: 30)
+            _ = try await runShell(
+                "rm -f -- '\(relative.replacingOccurrences(of: "'", with: "'\\''"))'", timeoutSeconds: 30)
         } catch {
             logger.warning("Cannot delete \(relative) in the container: \(error)")
         }
@@ -261,7 +266,8 @@ public final class DockerExecutor: CodeExecutor {
                 try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: workDir)
             }
         } catch {
-            throw ExecutionError(.infrastructure, "Cannot prepare the work dir \(workDir): \(error.localizedDescription)")
+            throw ExecutionError(
+                .infrastructure, "Cannot prepare the work dir \(workDir): \(error.localizedDescription)")
         }
     }
 

@@ -36,7 +36,8 @@ public final class LocalExecutor: CodeExecutor {
         do {
             try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         } catch {
-            throw ExecutionError(.infrastructure, "Cannot create the work dir \(workDir): \(error.localizedDescription)")
+            throw ExecutionError(
+                .infrastructure, "Cannot create the work dir \(workDir): \(error.localizedDescription)")
         }
         let (requests, requestSink) = AsyncStream<[UInt8]>.makeStream()
         let link = RunnerLink(

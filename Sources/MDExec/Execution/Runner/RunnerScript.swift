@@ -16,20 +16,20 @@ import Foundation
 enum RunnerScript {
     /// The script, passed as `sh -c SCRIPT mdexec-runner`.
     static let source = #"""
-set -f
-while IFS= read -r t && IFS= read -r s && IFS= read -r f && IFS= read -r c; do
-  if [ -z "$f" ]; then
-    timeout -k \#(ExecutionJob.killGraceSeconds) "$s" sh -c "$(printf %s "$c" | base64 -d)" </dev/null &
-  else
-    timeout -k \#(ExecutionJob.killGraceSeconds) "$s" $c "$f" </dev/null &
-  fi
-  printf '%sS%s\n' "$t" "$!"
-  wait $!
-  r=$?
-  printf '%sE%s\n' "$t" "$r"
-  printf '%sE\n' "$t" >&2
-done
-"""#
+        set -f
+        while IFS= read -r t && IFS= read -r s && IFS= read -r f && IFS= read -r c; do
+          if [ -z "$f" ]; then
+            timeout -k \#(ExecutionJob.killGraceSeconds) "$s" sh -c "$(printf %s "$c" | base64 -d)" </dev/null &
+          else
+            timeout -k \#(ExecutionJob.killGraceSeconds) "$s" $c "$f" </dev/null &
+          fi
+          printf '%sS%s\n' "$t" "$!"
+          wait $!
+          r=$?
+          printf '%sE%s\n' "$t" "$r"
+          printf '%sE\n' "$t" >&2
+        done
+        """#
 
     /// The arguments that start the runner with `sh`.
     static let arguments = ["-c", source, "mdexec-runner"]

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MDExec
 
 @Suite("The runner's marker scanner")

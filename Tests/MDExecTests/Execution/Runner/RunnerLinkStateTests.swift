@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MDExec
 
 @Suite("The runner protocol as a state machine")
@@ -103,12 +104,14 @@ struct RunnerLinkStateTests {
     func stderrEndsFirst() {
         var machine = started(one)
         #expect(machine.feed(.stderr, "oops\n\(one)E\n\u{1E}md") == [deliver(one, .stderr, "oops\n")])
-        #expect(machine.feed(.stdout, "out\n\(one)E5\ntail") == [
-            deliver(one, .stdout, "out\n"), .succeed(token: one, exitCode: 5),
-        ])
-        #expect(machine.submit(request(two)) == [
-            deliver(two, .stdout, "tail"), deliver(two, .stderr, "\u{1E}md"), .send(request(two)),
-        ])
+        #expect(
+            machine.feed(.stdout, "out\n\(one)E5\ntail") == [
+                deliver(one, .stdout, "out\n"), .succeed(token: one, exitCode: 5),
+            ])
+        #expect(
+            machine.submit(request(two)) == [
+                deliver(two, .stdout, "tail"), deliver(two, .stderr, "\u{1E}md"), .send(request(two)),
+            ])
     }
 
     @Test("output between jobs goes to the next job, stdout first, each stream in order")
@@ -119,9 +122,10 @@ struct RunnerLinkStateTests {
         #expect(machine.feed(.stdout, "bg 1\n") == [])
         #expect(machine.feed(.stderr, "bg err\n") == [])
         #expect(machine.feed(.stdout, "bg 2\n") == [])
-        #expect(machine.submit(request(two)) == [
-            deliver(two, .stdout, "bg 1\nbg 2\n"), deliver(two, .stderr, "bg err\n"), .send(request(two)),
-        ])
+        #expect(
+            machine.submit(request(two)) == [
+                deliver(two, .stdout, "bg 1\nbg 2\n"), deliver(two, .stderr, "bg err\n"), .send(request(two)),
+            ])
         #expect(machine.feed(.stdout, "own\n") == [deliver(two, .stdout, "own\n")])
     }
 
@@ -188,9 +192,10 @@ struct RunnerLinkStateTests {
         #expect(machine.submit(request(three)) == [])
         #expect(machine.cancel(token: three) == [])
         _ = machine.feed(.stdout, "\(one)E0\n")
-        #expect(machine.feed(.stderr, "\(one)E\nbg") == [
-            .succeed(token: one, exitCode: 0), deliver(two, .stderr, "bg"), .send(request(two)),
-        ])
+        #expect(
+            machine.feed(.stderr, "\(one)E\nbg") == [
+                .succeed(token: one, exitCode: 0), deliver(two, .stderr, "bg"), .send(request(two)),
+            ])
         _ = machine.feed(.stdout, "\(two)S6\n\(two)E1\n")
         #expect(machine.feed(.stderr, "\(two)E\n") == [.succeed(token: two, exitCode: 1), .send(request(three))])
         #expect(machine.feed(.stdout, "\(three)S7\n") == [.kill(pid: 7)])
@@ -202,9 +207,10 @@ struct RunnerLinkStateTests {
         var machine = started(one)
         _ = machine.submit(request(two))
         _ = machine.feed(.stdout, "partial \(one)")
-        #expect(machine.transportEnded(reason: "gone") == [
-            .fail(token: one, reason: "gone"), .fail(token: two, reason: "gone"),
-        ])
+        #expect(
+            machine.transportEnded(reason: "gone") == [
+                .fail(token: one, reason: "gone"), .fail(token: two, reason: "gone"),
+            ])
         #expect(machine.feed(.stdout, "E0\n") == [])
         #expect(machine.feed(.stderr, "\(one)E\n") == [])
         #expect(machine.submit(request(three)) == [.fail(token: three, reason: "gone")])
@@ -225,7 +231,8 @@ struct RunnerLinkStateTests {
         var machine = started(one)
         _ = machine.submit(request(two))
         #expect(machine.expire(token: two) == [])
-        let reason = "The container's runner did not answer for 32.0 seconds: "
+        let reason =
+            "The container's runner did not answer for 32.0 seconds: "
             + "the engine or the container is not responding."
         #expect(machine.expire(token: one) == [.fail(token: one, reason: reason), .fail(token: two, reason: reason)])
         #expect(machine.submit(request(three)) == [.fail(token: three, reason: reason)])

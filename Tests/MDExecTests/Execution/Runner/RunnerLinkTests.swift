@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import MDExec
 
 @Suite("The runner link over a fake transport")
