@@ -103,9 +103,9 @@ public struct BlockSequencer: Sendable {
             try await executor.writeFile(file, contents: Array(code.utf8))
             let job = ExecutionJob(
                 file: file, command: interpreter.command,
-                timeoutSeconds: block.info.timeout ?? options.timeoutSeconds)
+                timeoutSeconds: block.info.timeout ?? executor.configuration.timeout)
             let outcome = try await executor.run(job) { channel, bytes in capture.append(channel, bytes) }
-            if options.deleteTmpFiles { await executor.deleteFile(file) }
+            if executor.configuration.deleteTmpFiles { await executor.deleteFile(file) }
             let text = capture.text(timedOut: outcome.timedOut)
             result.stdout = text.stdout
             result.stderr = text.stderr

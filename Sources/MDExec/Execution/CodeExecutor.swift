@@ -3,6 +3,9 @@
 public protocol CodeExecutor: AnyObject, Sendable {
     /// Which executor this is, as the JSON results name it.
     var kind: ExecutorKind { get }
+    /// The options it was made with; the block timeout and `delete_tmp_files` apply to every
+    /// executor, the container options only to `docker`.
+    var configuration: ExecutorConfiguration { get }
     /// The image blocks run in, if any.
     var image: String? { get }
     /// Prepares the environment: after it returns, `init_command` has finished.

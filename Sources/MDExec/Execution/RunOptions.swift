@@ -1,13 +1,10 @@
-/// How a document is run, independent of where.
+/// How a document is run, independent of where (the block timeout and `delete_tmp_files`
+/// are the executor's configuration).
 public struct RunOptions: Sendable, Equatable {
     /// Run every block even after one failed (default: stop at the first failure).
     public var keepGoing = false
-    /// Seconds per block unless the block says `timeout=N`.
-    public var timeoutSeconds = 60
     /// Bytes of output kept per block; the rest is dropped with a visible note.
     public var maxOutputBytes = 1 << 20
-    /// Delete each block's file after it ran (the ancestor's `delete_tmp_files`).
-    public var deleteTmpFiles = false
     /// Compare each executed block's output with its recorded output (`mdexec check`).
     public var compareOutputs = false
 

@@ -9,7 +9,7 @@ enum ExecutorFactory {
     ) throws(ExecutionError) -> any CodeExecutor {
         switch kind {
         case .local:
-            return try LocalExecutor(workDir: configuration.workDir, initCommand: configuration.initCommand)
+            return try LocalExecutor(configuration: configuration)
         case .docker:
             return try DockerExecutor(
                 configuration: configuration, useRunner: runner == .loop, logger: Logger(label: "mdexec.docker"),

@@ -18,9 +18,7 @@ struct RunSettings: Sendable {
         languages = try executor.languageOptions.table()
         var options = RunOptions()
         options.keepGoing = policy.keepGoing
-        options.timeoutSeconds = configuration.timeout
         options.maxOutputBytes = policy.maxOutputBytes ?? (1 << 20)
-        options.deleteTmpFiles = configuration.deleteTmpFiles
         options.compareOutputs = compareOutputs
         runOptions = options
         verbose = executor.verbose

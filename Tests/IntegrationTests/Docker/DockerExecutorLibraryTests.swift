@@ -18,12 +18,11 @@ extension DockerTests {
             var configuration = ExecutorConfiguration()
             configuration.image = EngineGate.image
             configuration.workDir = workDir
+            configuration.timeout = timeout
             configure(&configuration)
             let executor = try DockerExecutor(
                 configuration: configuration, host: try EngineGate.host, useRunner: useRunner)
-            var options = RunOptions()
-            options.timeoutSeconds = timeout
-            return (executor, Notebook(executor: executor, options: options))
+            return (executor, Notebook(executor: executor))
         }
 
         /// Starts `notebook`, runs `body`, and whatever happens stops it and checks that no

@@ -14,6 +14,7 @@ struct BlockSequencerTests {
     final class ScriptedExecutor: CodeExecutor {
         let kind = ExecutorKind.local
         let image: String? = nil
+        let configuration = ExecutorConfiguration()
         let files = Mutex<[String: String]>([:])
         let ran = Mutex<[String]>([])
 

@@ -8,7 +8,10 @@ struct LocalExecutorTests {
     func makeExecutor(initCommand: String? = nil) throws -> (LocalExecutor, String) {
         var template = Array((NSTemporaryDirectory() + "mdexec-local-XXXXXX").utf8CString)
         let dir = String(cString: try #require(mkdtemp(&template)))
-        return (try LocalExecutor(workDir: dir, initCommand: initCommand), dir)
+        var configuration = ExecutorConfiguration()
+        configuration.workDir = dir
+        configuration.initCommand = initCommand
+        return (try LocalExecutor(configuration: configuration), dir)
     }
 
     @Test("blocks share the work dir; exit codes and streams come back per block")

@@ -9,11 +9,11 @@ import SystemPackage
 public final class LocalExecutor: CodeExecutor {
     public let kind = ExecutorKind.local
     public let image: String? = nil
+    public let configuration: ExecutorConfiguration
     /// The host directory blocks run in (a temporary one, removed by `stop()`, when none
     /// is given).
     public var workDir: String { workDirectory.path }
     private let workDirectory: WorkDirectory
-    private let initCommand: String?
     private let state = Mutex(State())
 
     private struct State {
@@ -22,13 +22,12 @@ public final class LocalExecutor: CodeExecutor {
         var task: Task<Void, Never>?
     }
 
-    /// - Parameters:
-    ///   - workDir: the directory blocks run in (created if missing); nil: a new
-    ///     temporary directory.
-    ///   - initCommand: a shell command run once before the first block.
-    public init(workDir: String?, initCommand: String? = nil) throws(ExecutionError) {
-        self.workDirectory = try WorkDirectory(workDir)
-        self.initCommand = initCommand
+    /// Of the configuration, the local executor uses `work_dir` (the directory blocks run in,
+    /// created if missing; nil: a new temporary directory), `init_command`, `timeout` and
+    /// `delete_tmp_files`; the container options do not apply.
+    public init(configuration: ExecutorConfiguration = ExecutorConfiguration()) throws(ExecutionError) {
+        self.configuration = configuration
+        self.workDirectory = try WorkDirectory(configuration.workDir)
     }
 
     public func start() async throws(ExecutionError) {
@@ -81,7 +80,7 @@ public final class LocalExecutor: CodeExecutor {
             $0.requests = requestSink
             $0.task = task
         }
-        if let initCommand, !initCommand.isEmpty {
+        if let initCommand = configuration.initCommand, !initCommand.isEmpty {
             let code: Int
             do {
                 code = try await link.run(shellCommand: initCommand, timeoutSeconds: 86_400) { _, _ in }
