@@ -25,13 +25,27 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-engine_answers() {
-  [ "$(curl -s -m 3 --unix-socket "$MDEXEC_SOCK" http://localhost/_ping 2>/dev/null)" = "OK" ]
+# Whether an engine answers /_ping on the socket $1.
+answers() {
+  [ "$(curl -s -m 3 --unix-socket "$1" http://localhost/_ping 2>/dev/null)" = "OK" ]
+}
+
+# Waits up to a minute for the engine NAME (pid $2, log $3) to answer on socket $4.
+wait_for() {
+  local name=$1 pid=$2 log=$3 sock=$4
+  for _ in $(seq 1 120); do
+    answers "$sock" && { say "$name is up (pid $pid)"; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  say "$name did not come up; last lines of its log:"
+  tail -20 "$log" >&2
+  return 1
 }
 
 # Starts dockerd in the background when no engine answers, and waits for /_ping.
 ensure_engine() {
-  engine_answers && { say "Docker engine answers on $MDEXEC_SOCK"; return 0; }
+  answers "$MDEXEC_SOCK" && { say "Docker engine answers on $MDEXEC_SOCK"; return 0; }
   if ! command -v dockerd >/dev/null || [ "$(id -u)" != 0 ]; then
     say "no Docker engine on $MDEXEC_SOCK and cannot start one (needs root and docker.io)"
     return 1
@@ -39,23 +53,18 @@ ensure_engine() {
   say "starting dockerd (log: /tmp/mdexec-dockerd.log)"
   dockerd --iptables=false --bridge=none >/tmp/mdexec-dockerd.log 2>&1 &
   MDEXEC_STARTED_DOCKERD=$!
-  for _ in $(seq 1 120); do
-    engine_answers && { say "dockerd is up (pid $MDEXEC_STARTED_DOCKERD)"; return 0; }
-    kill -0 "$MDEXEC_STARTED_DOCKERD" 2>/dev/null || break
-    sleep 0.5
-  done
-  say "dockerd did not come up; last lines of its log:"
-  tail -20 /tmp/mdexec-dockerd.log >&2
-  return 1
+  wait_for dockerd "$MDEXEC_STARTED_DOCKERD" /tmp/mdexec-dockerd.log "$MDEXEC_SOCK"
+}
+
+# Stops the process $1 if this script started one.
+stop_started() {
+  [ -n "$1" ] || return 0
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
 
 # Stops the dockerd this script started, if it started one.
-stop_started_engine() {
-  [ -n "$MDEXEC_STARTED_DOCKERD" ] || return 0
-
-  kill "$MDEXEC_STARTED_DOCKERD" 2>/dev/null || true
-  wait "$MDEXEC_STARTED_DOCKERD" 2>/dev/null || true
-}
+stop_started_engine() { stop_started "$MDEXEC_STARTED_DOCKERD"; }
 
 ensure_image() {
   DOCKER_SOCK="$MDEXEC_SOCK" MDEXEC_TEST_IMAGE="$MDEXEC_TEST_IMAGE" "$(dirname "${BASH_SOURCE[0]}")/../build-test-image.sh"
@@ -68,10 +77,6 @@ MDEXEC_PODMAN_IMAGE="localhost/${MDEXEC_TEST_IMAGE}"
 MDEXEC_STARTED_PODMAN=""
 # The suites that talk to an engine: what runs a second time against Podman.
 MDEXEC_ENGINE_SUITES='DockerEngineTests|IntegrationTests\.DockerTests|IntegrationTests\.ReliabilityTests'
-
-podman_answers() {
-  [ "$(curl -s -m 3 --unix-socket "$MDEXEC_PODMAN_SOCK" http://localhost/_ping 2>/dev/null)" = "OK" ]
-}
 
 # Podman here needs explicit ulimits: the sandbox caps open files at 20000, and without
 # them every container start fails with "error setting rlimit type 7".
@@ -89,7 +94,7 @@ ensure_podman_config() {
 
 # Starts `podman system service` on its own socket when none answers there, and waits for /_ping.
 ensure_podman() {
-  podman_answers && { say "Podman answers on $MDEXEC_PODMAN_SOCK"; return 0; }
+  answers "$MDEXEC_PODMAN_SOCK" && { say "Podman answers on $MDEXEC_PODMAN_SOCK"; return 0; }
   command -v podman >/dev/null || { say "podman is not installed"; return 1; }
   ensure_podman_config
   say "starting podman system service on $MDEXEC_PODMAN_SOCK (log: /tmp/mdexec-podman.log)"
@@ -97,14 +102,7 @@ ensure_podman() {
   # From /tmp: conmon leaves files (an `oom` marker) in the service's working directory.
   (cd /tmp && exec podman system service --time=0 "unix://$MDEXEC_PODMAN_SOCK") >/tmp/mdexec-podman.log 2>&1 &
   MDEXEC_STARTED_PODMAN=$!
-  for _ in $(seq 1 120); do
-    podman_answers && { say "podman service is up (pid $MDEXEC_STARTED_PODMAN)"; return 0; }
-    kill -0 "$MDEXEC_STARTED_PODMAN" 2>/dev/null || break
-    sleep 0.5
-  done
-  say "the podman service did not come up; last lines of its log:"
-  tail -20 /tmp/mdexec-podman.log >&2
-  return 1
+  wait_for "the podman service" "$MDEXEC_STARTED_PODMAN" /tmp/mdexec-podman.log "$MDEXEC_PODMAN_SOCK"
 }
 
 # Loads the test image into Podman from Docker (no registry: the engine's own export).
@@ -119,8 +117,4 @@ ensure_podman_image() {
 }
 
 # Stops the podman service this script started, if it started one.
-stop_started_podman() {
-  [ -n "$MDEXEC_STARTED_PODMAN" ] || return 0
-  kill "$MDEXEC_STARTED_PODMAN" 2>/dev/null || true
-  wait "$MDEXEC_STARTED_PODMAN" 2>/dev/null || true
-}
+stop_started_podman() { stop_started "$MDEXEC_STARTED_PODMAN"; }
