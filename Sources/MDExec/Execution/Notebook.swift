@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Code to run, as an agent framework hands it over: a language and its text.
 public struct CodeSubmission: Sendable, Equatable {
     public var language: String
@@ -23,6 +25,13 @@ public struct CommandLineCodeResult: Sendable, Equatable {
 public final class Notebook: Sendable {
     public let executor: any CodeExecutor
     private let sequencer: BlockSequencer
+    private let turns = Mutex(Turns())
+
+    /// Whether an `execute` call runs, and the calls waiting for their turn.
+    private struct Turns {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
 
     public init(
         executor: any CodeExecutor, languages: LanguageTable = LanguageTable(), options: RunOptions = RunOptions()
@@ -38,7 +47,11 @@ public final class Notebook: Sendable {
 
     /// Runs the blocks in order; an unsupported language gives exit code 1 and
     /// `Unsupported language` as the ancestor does. Infrastructure failures throw.
+    /// Concurrent calls take turns, first in, first out: the blocks of one call never
+    /// interleave with another's.
     public func execute(_ submissions: [CodeSubmission]) async throws(ExecutionError) -> CommandLineCodeResult {
+        await takeTurn()
+        defer { endTurn() }
         if submissions.contains(where: { sequencer.planner.languages.interpreter(for: $0.language) == nil }) {
             return CommandLineCodeResult(exitCode: 1, output: "Unsupported language", codeFile: nil)
         }
@@ -55,5 +68,27 @@ public final class Notebook: Sendable {
             exitCode: ran.last?.exitCode ?? 0,
             output: ran.map(\.output).joined(),
             codeFile: outcome.result.blocks.first?.filename)
+    }
+
+    private func takeTurn() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = turns.withLock { turns in
+                if turns.busy { turns.waiting.append(continuation) }
+                defer { turns.busy = true }
+                return !turns.busy
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    private func endTurn() {
+        let next = turns.withLock { turns -> CheckedContinuation<Void, Never>? in
+            guard !turns.waiting.isEmpty else {
+                turns.busy = false
+                return nil
+            }
+            return turns.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import MDExec
+
+@Suite("Notebook: the library API", .serialized)
+struct NotebookTests {
+    @Test(
+        "concurrent execute calls take turns: each call's blocks run together, and none traps", .timeLimit(.minutes(1)))
+    func concurrentCallsTakeTurns() async throws {
+        var template = Array((NSTemporaryDirectory() + "mdexec-notebook-XXXXXX").utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var configuration = ExecutorConfiguration()
+        configuration.workDir = dir
+        let notebook = Notebook(executor: try LocalExecutor(configuration: configuration))
+        try await notebook.start()
+        // Each call appends its name twice, with a pause between its two blocks, to one log.
+        func call(_ name: String) -> [CodeSubmission] {
+            [
+                CodeSubmission(language: "sh", code: "echo \(name)1 >> log.txt; sleep 0.2"),
+                CodeSubmission(language: "sh", code: "echo \(name)2 >> log.txt"),
+            ]
+        }
+        let results = try await withThrowingTaskGroup(of: CommandLineCodeResult.self) { group in
+            for name in ["a", "b", "c"] { group.addTask { try await notebook.execute(call(name)) } }
+            var all: [CommandLineCodeResult] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        await notebook.stop()
+        #expect(results.count == 3 && results.allSatisfy { $0.exitCode == 0 })
+        let lines = try String(contentsOfFile: dir + "/log.txt", encoding: .utf8).split(separator: "\n").map(
+            String.init)
+        #expect(lines.count == 6)
+        let pairs = stride(from: 0, to: lines.count, by: 2).map { Array(lines[$0..<min($0 + 2, lines.count)]) }
+        #expect(
+            pairs.allSatisfy { $0.count == 2 && $0[0].dropLast() == $0[1].dropLast() && $0[0].hasSuffix("1") },
+            "each call's two blocks ran one after the other: \(lines)")
+    }
+}
