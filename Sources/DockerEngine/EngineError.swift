@@ -34,7 +34,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidHost(let value, let reason):
             return "DOCKER_HOST \"\(value)\" is not a valid engine address: \(reason)."
         case .unreachable(let host, let reason):
-            return "Cannot reach the Docker engine at \(host): \(reason). Is dockerd running? "
+            return "Cannot reach the engine at \(host): \(reason). Is dockerd (or podman system service) running? "
                 + "Set DOCKER_HOST to use another engine."
         case .unsupportedAPIVersion(let host, let dMin, let dMax, let cMin, let cMax):
             return "The engine at \(host) speaks API versions \(dMin) to \(dMax), "

@@ -49,7 +49,7 @@ public struct ContainerInfo: Sendable, Hashable, Decodable {
         state = try c.decode(ContainerState.self, forKey: .state)
         image = try c.decodeIfPresent(String.self, forKey: .image)
         labels = (try c.decodeIfPresent(Config.self, forKey: .config))?.labels ?? [:]
-        deviceRequests = (try? c.decodeIfPresent(GrantedHostConfig.self, forKey: .hostConfig))?.deviceRequests ?? []
+        deviceRequests = (try c.decodeIfPresent(GrantedHostConfig.self, forKey: .hostConfig))?.deviceRequests ?? []
     }
 }
 

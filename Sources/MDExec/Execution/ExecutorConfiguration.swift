@@ -118,8 +118,18 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
         } catch {
             throw ConfigurationError("Cannot represent the default configuration: \(error)")
         }
+        // A null keeps what the layers below say; maps (extra_hosts) merge entry by entry;
+        // any other value replaces.
         for layer in layers {
-            for (key, value) in layer { merged[key] = value }
+            for (key, value) in layer where value.null == nil {
+                if let below = merged[key]?.mapping, let above = value.mapping {
+                    var combined = below
+                    for (name, entry) in above { combined[name] = entry }
+                    merged[key] = Node.mapping(combined)
+                } else {
+                    merged[key] = value
+                }
+            }
         }
         if let requests = merged[CodingKeys.deviceRequests.rawValue] {
             merged[CodingKeys.deviceRequests.rawValue] = DeviceRequestKeys.renamed(requests, toEngine: true)

@@ -42,7 +42,12 @@ public final class Notebook: Sendable {
     }
 
     public func start() async throws(ExecutionError) { try await executor.start() }
-    public func restart() async throws(ExecutionError) { try await executor.restart() }
+    /// Restarts once the running `execute` call (if any) has finished.
+    public func restart() async throws(ExecutionError) {
+        await takeTurn()
+        defer { endTurn() }
+        try await executor.restart()
+    }
     public func stop() async { await executor.stop() }
 
     /// Runs the blocks in order; an unsupported language gives exit code 1 and

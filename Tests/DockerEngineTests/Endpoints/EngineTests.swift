@@ -210,8 +210,9 @@ struct UnreachableEngineTests {
         let error = await #expect(throws: EngineError.self) { try await client.ping() }
         #expect(clock.now - start < .seconds(2))
         let message = try #require(error).description
-        #expect(message.hasPrefix("Cannot reach the Docker engine at unix:///tmp/nonexistent.sock: "))
-        #expect(message.hasSuffix("Is dockerd running? Set DOCKER_HOST to use another engine."))
+        #expect(message.hasPrefix("Cannot reach the engine at unix:///tmp/nonexistent.sock: "))
+        #expect(
+            message.hasSuffix("Is dockerd (or podman system service) running? Set DOCKER_HOST to use another engine."))
         await #expect(throws: EngineError.self) { try await client.attachExec("x") }
     }
 }

@@ -119,7 +119,23 @@ struct ExecutionPiecesTests {
             #expect(throws: ConfigurationError.self) { try ExecutorConfiguration.parse(bad) }
         }
         #expect(MemorySize.bytes("512m") == 512 << 20)
+        // A null keeps the default.
+        let nulls = try ExecutorConfiguration.parse("timeout: null\nauto_remove: ~\ndevice_requests: null\nimage: x")
+        #expect(nulls.timeout == 60 && nulls.autoRemove && nulls.deviceRequests.isEmpty && nulls.image == "x")
         #expect(MemorySize.bytes("2g") == 2 << 30)
         #expect(MemorySize.bytes("-1") == nil)
+    }
+
+    @Test("configuration: flags win over the file key by key, and --add-host entries join the file's hosts")
+    func layers() throws {
+        let file = NSTemporaryDirectory() + "mdexec-layers-\(UUID().uuidString).yaml"
+        try "timeout: 5\nimage: from-file\nextra_hosts: {db: 10.0.0.1, cache: 10.0.0.2}\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let resolved = try ExecutorConfiguration.resolve(
+            file: file, flags: [.image: "from-flag", .extraHosts: ["db": "10.9.9.9", "api": "10.0.0.3"]])
+        #expect(resolved.image == "from-flag" && resolved.timeout == 5)
+        #expect(resolved.extraHosts == ["db": "10.9.9.9", "cache": "10.0.0.2", "api": "10.0.0.3"])
+        #expect(try ExecutorConfiguration.resolve(file: nil) == ExecutorConfiguration())
     }
 }

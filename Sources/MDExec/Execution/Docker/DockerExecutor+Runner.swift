@@ -57,14 +57,18 @@ extension DockerExecutor {
     /// Kills a block's process group (or its leader alone, if it has not made its group yet)
     /// with an exec of its own. The exec attaches stdout and stderr and is read to its end:
     /// every engine accepts that (Podman refuses an exec that attaches no stream), and its end
-    /// means the kill is done. When the engine refuses it, the container is killed, so the
-    /// block still ends; both failures are logged.
+    /// means the kill is done. When the engine refuses it, or its shell cannot even start (a
+    /// full pids limit), the container is killed, so the block still ends; failures are logged.
     static func killProcessGroup(_ pid: Int32, containerID id: String, client: EngineClient, logger: Logger) async {
         // `kill -KILL -PGID`: dash's kill takes no `--`.
         let kill = ExecSpec(cmd: ["sh", "-c", "kill -KILL -\(pid) 2>/dev/null || kill -KILL \(pid) 2>/dev/null; true"])
         do {
-            _ = try await client.runExec(containerID: id, spec: kill) { _, _ in }
-            return
+            // The script ends in `true`: any other code means it did not run.
+            let code = try await client.runExec(containerID: id, spec: kill) { _, _ in }
+            if code == 0 { return }
+            logger.error(
+                "The exec that kills the block's processes (group \(pid)) exited \(code). Killing the container instead."
+            )
         } catch {
             logger.error(
                 "Cannot kill the block's processes (group \(pid)) with an exec: \(error). Killing the container instead."

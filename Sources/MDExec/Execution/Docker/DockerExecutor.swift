@@ -140,9 +140,11 @@ public final class DockerExecutor: CodeExecutor {
         do {
             try await client.startContainer(id)
         } catch {
-            guard requestsGPUs, error.status != nil else { throw Self.failure(error, doing: "start the container") }
-            let said: String
-            if case .api(_, let message, _) = error { said = message } else { said = error.description }
+            // With GPUs asked for, a refused start that speaks of devices is the engine saying
+            // it has none to give (Docker: no GPU driver; Podman: no CDI spec for them).
+            guard requestsGPUs, case .api(_, let said, _) = error,
+                ["gpu", "device", "cdi", "nvidia"].contains(where: { said.localizedCaseInsensitiveContains($0) })
+            else { throw Self.failure(error, doing: "start the container") }
             let how =
                 engineVersion?.kind == .podman
                 ? "Podman passes GPUs as CDI devices (nvidia.com/gpu=...): generate their spec with the NVIDIA "

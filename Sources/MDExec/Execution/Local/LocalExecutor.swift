@@ -41,7 +41,7 @@ public final class LocalExecutor: CodeExecutor {
         let (requests, requestSink) = AsyncStream<[UInt8]>.makeStream()
         let link = RunnerLink(
             send: { bytes in requestSink.yield(bytes) },
-            kill: { pid in HostSignal.killGroup(pid) })
+            kill: { pid in HostSignal.killBlock(pid) })
         let arguments = RunnerScript.arguments
         let workDir = self.workDir
         let task = Task {
