@@ -12,6 +12,8 @@ public struct ExecutionError: Error, Sendable, CustomStringConvertible {
         case functionsFailed
         /// The executor was used before `start()` or after `stop()`.
         case notStarted
+        /// The call was cancelled before it could run (a `Notebook` call waiting its turn).
+        case cancelled
     }
 
     public var code: Code

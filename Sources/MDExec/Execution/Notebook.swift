@@ -27,10 +27,12 @@ public final class Notebook: Sendable {
     private let sequencer: BlockSequencer
     private let turns = Mutex(Turns())
 
-    /// Whether an `execute` call runs, and the calls waiting for their turn.
+    /// Whether an `execute` call runs, and the calls waiting for their turn (resumed with
+    /// true when it comes, false when the waiting call was cancelled).
     private struct Turns {
         var busy = false
-        var waiting: [CheckedContinuation<Void, Never>] = []
+        var waiting: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var nextID: UInt64 = 0
     }
 
     public init(
@@ -44,7 +46,7 @@ public final class Notebook: Sendable {
     public func start() async throws(ExecutionError) { try await executor.start() }
     /// Restarts once the running `execute` call (if any) has finished.
     public func restart() async throws(ExecutionError) {
-        await takeTurn()
+        guard await takeTurn() else { throw ExecutionError(.cancelled, "The restart was cancelled before its turn.") }
         defer { endTurn() }
         try await executor.restart()
     }
@@ -53,9 +55,9 @@ public final class Notebook: Sendable {
     /// Runs the blocks in order; an unsupported language gives exit code 1 and
     /// `Unsupported language` as the ancestor does. Infrastructure failures throw.
     /// Concurrent calls take turns, first in, first out: the blocks of one call never
-    /// interleave with another's.
+    /// interleave with another's. A call cancelled while it waits throws `cancelled` at once.
     public func execute(_ submissions: [CodeSubmission]) async throws(ExecutionError) -> CommandLineCodeResult {
-        await takeTurn()
+        guard await takeTurn() else { throw ExecutionError(.cancelled, "The call was cancelled before its turn.") }
         defer { endTurn() }
         if submissions.contains(where: { sequencer.planner.languages.interpreter(for: $0.language) == nil }) {
             return CommandLineCodeResult(exitCode: 1, output: "Unsupported language", codeFile: nil)
@@ -75,25 +77,37 @@ public final class Notebook: Sendable {
             codeFile: outcome.result.blocks.first?.filename)
     }
 
-    private func takeTurn() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = turns.withLock { turns in
-                if turns.busy { turns.waiting.append(continuation) }
-                defer { turns.busy = true }
-                return !turns.busy
+    /// Waits for this call's turn; false when the call was cancelled while waiting.
+    private func takeTurn() async -> Bool {
+        let id = turns.withLock { turns in
+            defer { turns.nextID += 1 }
+            return turns.nextID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let now = turns.withLock { turns in
+                    if turns.busy { turns.waiting.append((id, continuation)) }
+                    defer { turns.busy = true }
+                    return !turns.busy
+                }
+                if now { continuation.resume(returning: true) }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            let waiter = turns.withLock { turns in
+                turns.waiting.firstIndex { $0.id == id }.map { turns.waiting.remove(at: $0).continuation }
+            }
+            waiter?.resume(returning: false)
         }
     }
 
     private func endTurn() {
-        let next = turns.withLock { turns -> CheckedContinuation<Void, Never>? in
+        let next = turns.withLock { turns -> CheckedContinuation<Bool, Never>? in
             guard !turns.waiting.isEmpty else {
                 turns.busy = false
                 return nil
             }
-            return turns.waiting.removeFirst()
+            return turns.waiting.removeFirst().continuation
         }
-        next?.resume()
+        next?.resume(returning: true)
     }
 }

@@ -38,4 +38,28 @@ struct NotebookTests {
             pairs.allSatisfy { $0.count == 2 && $0[0].dropLast() == $0[1].dropLast() && $0[0].hasSuffix("1") },
             "each call's two blocks ran one after the other: \(lines)")
     }
+
+    @Test("a call cancelled while it waits its turn throws at once; the running call goes on", .timeLimit(.minutes(1)))
+    func cancelledWhileWaiting() async throws {
+        var template = Array((NSTemporaryDirectory() + "mdexec-notebook-XXXXXX").utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var configuration = ExecutorConfiguration()
+        configuration.workDir = dir
+        let notebook = Notebook(executor: try LocalExecutor(configuration: configuration))
+        try await notebook.start()
+        let running = Task { try await notebook.execute([CodeSubmission(language: "sh", code: "sleep 1; echo first")]) }
+        try await Task.sleep(for: .milliseconds(200))
+        let waiting = Task { try await notebook.execute([CodeSubmission(language: "sh", code: "echo second")]) }
+        try await Task.sleep(for: .milliseconds(100))
+        let cancelledAt = ContinuousClock.now
+        waiting.cancel()
+        await #expect(throws: ExecutionError.self) { _ = try await waiting.value }
+        #expect(ContinuousClock.now - cancelledAt < .milliseconds(500), "did not wait for the running call")
+        let first = try await running.value
+        #expect(first.exitCode == 0 && first.output == "first\n")
+        let after = try await notebook.execute([CodeSubmission(language: "sh", code: "echo third")])
+        #expect(after.output == "third\n", "the turns go on after a cancelled waiter")
+        await notebook.stop()
+    }
 }
