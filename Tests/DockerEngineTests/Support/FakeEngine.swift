@@ -38,6 +38,8 @@ final class FakeEngine: Sendable {
     private let listener: Int32
     /// Request lines seen (`GET /v1.41/_ping HTTP/1.1`), in order.
     let requests = Mutexed<[String]>([])
+    /// Signalled when the accept thread has returned.
+    private let acceptEnded = DispatchSemaphore(value: 0)
 
     /// Starts serving; `answer` maps a request line to a canned answer.
     init(answer: @escaping @Sendable (String) -> Answer) throws {
@@ -62,7 +64,9 @@ final class FakeEngine: Sendable {
         }
         listener = fd
         let requests = self.requests
+        let acceptEnded = self.acceptEnded
         let thread = Thread {
+            defer { acceptEnded.signal() }
             while true {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
@@ -83,8 +87,12 @@ final class FakeEngine: Sendable {
     /// The host to give an `EngineClient`.
     var host: String { "unix://\(path)" }
 
+    /// Stops serving. The listener is closed only once the accept thread has returned:
+    /// closed earlier, its number could be reused by the next fake's listener, and this
+    /// fake's thread would then answer that fake's connections.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
+        _ = acceptEnded.wait(timeout: .now() + 5)
         close(listener)
         unlink(path)
     }
