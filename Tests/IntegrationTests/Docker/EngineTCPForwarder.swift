@@ -16,6 +16,7 @@ final class EngineTCPForwarder: @unchecked Sendable {
     private let socketPath: String
     private let lock = NSLock()
     private var closed = false
+    private let acceptEnded = DispatchSemaphore(value: 0)
 
     /// `DOCKER_HOST` for the forwarded engine.
     var dockerHost: String { "tcp://127.0.0.1:\(port)" }
@@ -47,19 +48,24 @@ final class EngineTCPForwarder: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops accepting connections (open ones end when their peers close them).
+    /// Stops accepting connections (open ones end when their peers close them). The listener
+    /// is closed only once the accept loop has returned: closed earlier, its number could be
+    /// reused by another test's socket while the loop still accepts on it.
     func close() {
-        lock.withLock {
-            guard !closed else { return }
-            closed = true
-            shutdown(listener, Int32(SHUT_RDWR))
-            Glibc.close(listener)
+        let first = lock.withLock { () -> Bool in
+            defer { closed = true }
+            return !closed
         }
+        guard first else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        _ = acceptEnded.wait(timeout: .now() + 5)
+        Glibc.close(listener)
     }
 
     deinit { close() }
 
     private func acceptLoop() {
+        defer { acceptEnded.signal() }
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
