@@ -5,16 +5,18 @@ import Testing
 
 @Suite("Notebook: the library API", .serialized)
 struct NotebookTests {
+    /// A started notebook over a local executor in a new temporary work dir, which `stop()` removes.
+    static func startedNotebook() async throws -> (Notebook, workDir: String) {
+        let executor = try LocalExecutor()
+        let notebook = Notebook(executor: executor)
+        try await notebook.start()
+        return (notebook, executor.workDir)
+    }
+
     @Test(
         "concurrent execute calls take turns: each call's blocks run together, and none traps", .timeLimit(.minutes(1)))
     func concurrentCallsTakeTurns() async throws {
-        var template = Array((NSTemporaryDirectory() + "mdexec-notebook-XXXXXX").utf8CString)
-        let dir = String(cString: try #require(mkdtemp(&template)))
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var configuration = ExecutorConfiguration()
-        configuration.workDir = dir
-        let notebook = Notebook(executor: try LocalExecutor(configuration: configuration))
-        try await notebook.start()
+        let (notebook, dir) = try await Self.startedNotebook()
         // Each call appends its name twice, with a pause between its two blocks, to one log.
         func call(_ name: String) -> [CodeSubmission] {
             [
@@ -28,10 +30,10 @@ struct NotebookTests {
             for try await result in group { all.append(result) }
             return all
         }
+        let log = try String(contentsOfFile: dir + "/log.txt", encoding: .utf8)
         await notebook.stop()
         #expect(results.count == 3 && results.allSatisfy { $0.exitCode == 0 })
-        let lines = try String(contentsOfFile: dir + "/log.txt", encoding: .utf8).split(separator: "\n").map(
-            String.init)
+        let lines = log.split(separator: "\n").map(String.init)
         #expect(lines.count == 6)
         let pairs = stride(from: 0, to: lines.count, by: 2).map { Array(lines[$0..<min($0 + 2, lines.count)]) }
         #expect(
@@ -41,13 +43,7 @@ struct NotebookTests {
 
     @Test("a call cancelled while it waits its turn throws at once; the running call goes on", .timeLimit(.minutes(1)))
     func cancelledWhileWaiting() async throws {
-        var template = Array((NSTemporaryDirectory() + "mdexec-notebook-XXXXXX").utf8CString)
-        let dir = String(cString: try #require(mkdtemp(&template)))
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var configuration = ExecutorConfiguration()
-        configuration.workDir = dir
-        let notebook = Notebook(executor: try LocalExecutor(configuration: configuration))
-        try await notebook.start()
+        let (notebook, _) = try await Self.startedNotebook()
         let running = Task { try await notebook.execute([CodeSubmission(language: "sh", code: "sleep 1; echo first")]) }
         try await Task.sleep(for: .milliseconds(200))
         let waiting = Task { try await notebook.execute([CodeSubmission(language: "sh", code: "echo second")]) }

@@ -112,12 +112,8 @@ extension DockerExecutor {
                     file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
             } catch {
                 // Cancelled, and the runner went with the container (the kill's fallback).
-                guard !Task.isCancelled else {
-                    return ExecutionOutcome.classify(
-                        exitCode: 137, elapsed: ContinuousClock.now - started, timeoutSeconds: job.timeoutSeconds,
-                        cancelled: true)
-                }
-                throw await explained(error, containerID: id)
+                guard Task.isCancelled else { throw await explained(error, containerID: id) }
+                code = 137
             }
         } else {
             let command = ExecutionJob.timeoutPrefix(job.timeoutSeconds) + job.command + [job.file]

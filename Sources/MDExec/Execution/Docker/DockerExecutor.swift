@@ -30,8 +30,6 @@ public final class DockerExecutor: CodeExecutor {
         var reader: Task<Void, Never>?
         /// The container cgroup's count of OOM kills when last read.
         var oomKills = 0
-        /// What the engine said of itself.
-        var engine: EngineVersion?
     }
 
     /// - Parameters:
@@ -77,7 +75,6 @@ public final class DockerExecutor: CodeExecutor {
         guard containerID == nil else { return }
         _ = try await engine("reach the engine") { try await self.client.ping() }
         let engineVersion = try await engine("ask the engine for its version") { try await self.client.engineVersion() }
-        state.withLock { $0.engine = engineVersion }
         try await ensureImage()
         if !isRemote { try prepareWorkDir() }
         if let name = configuration.containerName {
@@ -107,8 +104,10 @@ public final class DockerExecutor: CodeExecutor {
             if Task.isCancelled {
                 try await engine("create the container") { throw CancellationError() }
             }
-            if spec.hostConfig?.deviceRequests != nil { try await expectGrantedGPUs(containerID: id) }
-            try await startContainer(id, requestsGPUs: !configuration.deviceRequests.isEmpty)
+            if spec.hostConfig?.deviceRequests != nil {
+                try await expectGrantedGPUs(containerID: id, on: engineVersion)
+            }
+            try await startContainer(id, on: engineVersion, requestsGPUs: !configuration.deviceRequests.isEmpty)
             try await startRunner()
             try await setUpFunctions()
         } catch {
@@ -117,26 +116,22 @@ public final class DockerExecutor: CodeExecutor {
         }
     }
 
-    /// The engine that runs the container, once `start()` has asked it.
-    public var engineVersion: EngineVersion? { state.withLock { $0.engine } }
-
-    /// What messages call the engine: `Podman 4.3.1`, or `the engine` before it is known.
-    var engineName: String { engineVersion?.displayName ?? "the engine" }
-
     /// Fails when the engine accepted the container but dropped its GPU request: an engine
     /// without `DeviceRequests` support would otherwise run the blocks without a GPU.
-    private func expectGrantedGPUs(containerID id: String) async throws(ExecutionError) {
+    private func expectGrantedGPUs(containerID id: String, on version: EngineVersion) async throws(ExecutionError) {
         let info = try await engine("inspect the new container") { try await self.client.inspectContainer(id) }
         guard info.deviceRequests.isEmpty else { return }
         throw ExecutionError(
             .infrastructure,
-            "\(engineName) accepted the container but dropped its GPU request (--gpus): it does not support "
+            "\(version.displayName) accepted the container but dropped its GPU request (--gpus): it does not support "
                 + "DeviceRequests, so the blocks would run without a GPU.")
     }
 
     /// Starts the container; with GPUs requested, a failed start is the engine's way of saying
     /// it cannot provide them (Docker without the NVIDIA runtime, Podman without a CDI spec).
-    private func startContainer(_ id: String, requestsGPUs: Bool) async throws(ExecutionError) {
+    private func startContainer(_ id: String, on version: EngineVersion, requestsGPUs: Bool)
+        async throws(ExecutionError)
+    {
         do {
             try await client.startContainer(id)
         } catch {
@@ -146,13 +141,13 @@ public final class DockerExecutor: CodeExecutor {
                 ["gpu", "device", "cdi", "nvidia"].contains(where: { said.localizedCaseInsensitiveContains($0) })
             else { throw Self.failure(error, doing: "start the container") }
             let how =
-                engineVersion?.kind == .podman
+                version.kind == .podman
                 ? "Podman passes GPUs as CDI devices (nvidia.com/gpu=...): generate their spec with the NVIDIA "
                     + "Container Toolkit (nvidia-ctk cdi generate)"
                 : "--gpus needs the NVIDIA container runtime (the NVIDIA Container Toolkit) on the engine's machine"
             throw ExecutionError(
                 .infrastructure,
-                "\(engineName) cannot give the container the GPU it asked for (--gpus): \(said). \(how), or run without --gpus."
+                "\(version.displayName) cannot give the container the GPU it asked for (--gpus): \(said). \(how), or run without --gpus."
             )
         }
     }
