@@ -3,8 +3,9 @@
 public struct BlockPlanner: Sendable {
     /// What to do with one block.
     public enum Action: Sendable, Equatable {
-        /// Write `code` to `file`, then run it with `interpreter`.
-        case run(file: String, code: String, interpreter: LanguageTable.Interpreter)
+        /// Write `code` to `file`, then run it with `interpreter`, in `session` (nil: in a
+        /// process of its own).
+        case run(file: String, code: String, interpreter: LanguageTable.Interpreter, session: SessionKey?)
         /// Write `code` to `file` and do not run it (a `file=` block of another language).
         case write(file: String, code: String)
         /// Fail without running: the file it names is outside the workspace.
@@ -14,9 +15,13 @@ public struct BlockPlanner: Sendable {
     }
 
     public let languages: LanguageTable
+    /// Every block in a process of its own (`--fresh`); otherwise blocks share their
+    /// interpreter's session (notebook mode).
+    public let fresh: Bool
 
-    public init(languages: LanguageTable = LanguageTable()) {
+    public init(languages: LanguageTable = LanguageTable(), fresh: Bool = false) {
         self.languages = languages
+        self.fresh = fresh
     }
 
     public func action(for block: CodeBlock) -> Action {
@@ -40,7 +45,9 @@ public struct BlockPlanner: Sendable {
             file = "tmp_code_\(SHA256.hex(utf8: code)).\(interpreter!.fileExtension)"
         }
         guard let interpreter else { return .write(file: file, code: code) }
-        return .run(file: file, code: code, interpreter: interpreter)
+        let session =
+            fresh || block.info.fresh ? nil : SessionKey(command: interpreter.command, name: block.info.session)
+        return .run(file: file, code: code, interpreter: interpreter, session: session)
     }
 
     /// The plan `mdexec blocks` prints.
@@ -53,9 +60,10 @@ public struct BlockPlanner: Sendable {
             index: block.index, line: block.line, language: block.info.language, filename: nil,
             attributes: block.info.attributes, runs: false, reason: nil)
         switch action(for: block) {
-        case .run(let file, _, _):
+        case .run(let file, _, _, let session):
             planned.filename = file
             planned.runs = true
+            planned.session = session?.label
         case .write(let file, _):
             planned.filename = file
             planned.reason = "written to \(file)"

@@ -21,6 +21,11 @@ public struct BlockResult: Sendable, Equatable {
     public var reason: String?
     /// Whether the block was killed for running out of memory.
     public var outOfMemory: Bool
+    /// The session the block ran in (`python`, `sh`, `python:NAME`); nil: a process of its
+    /// own, or not run.
+    public var session: String?
+    /// Its session had ended before it and was started anew (its state was lost).
+    public var sessionRestarted: Bool
 
     /// Whether the block's code was executed and has an exit code: only such blocks get
     /// an output block in the report (a `file=` block that was only written does not).
@@ -30,8 +35,10 @@ public struct BlockResult: Sendable, Equatable {
         index: Int, line: Int, language: String?, filename: String?, status: BlockStatus,
         exitCode: Int? = nil, stdout: String = "", stderr: String = "", output: String = "",
         durationMs: Int? = nil, expectedOutput: String? = nil, matched: Bool? = nil,
-        reason: String? = nil, outOfMemory: Bool = false
+        reason: String? = nil, outOfMemory: Bool = false, session: String? = nil, sessionRestarted: Bool = false
     ) {
+        self.session = session
+        self.sessionRestarted = sessionRestarted
         self.index = index
         self.line = line
         self.language = language

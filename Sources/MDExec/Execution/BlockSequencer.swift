@@ -37,7 +37,7 @@ public struct BlockSequencer: Sendable {
         for block in blocks {
             var result = Self.unrun(block, status: .skipped, reason: nil)
             let action = planner.action(for: block)
-            if case .run(let file, _, _) = action { result.filename = file }
+            if case .run(let file, _, _, _) = action { result.filename = file }
             if case .write(let file, _) = action { result.filename = file }
             if cancelled || Task.isCancelled {
                 cancelled = true
@@ -99,11 +99,11 @@ public struct BlockSequencer: Sendable {
             result.status = .passed
             result.reason = "written to \(file)"
             return result
-        case .run(let file, let code, let interpreter):
+        case .run(let file, let code, let interpreter, let session):
             try await executor.writeFile(file, contents: Array(code.utf8))
             let job = ExecutionJob(
                 file: file, command: interpreter.command,
-                timeoutSeconds: block.info.timeout ?? executor.configuration.timeout)
+                timeoutSeconds: block.info.timeout ?? executor.configuration.timeout, session: session)
             let outcome = try await executor.run(job) { channel, bytes in capture.append(channel, bytes) }
             if executor.configuration.deleteTmpFiles { await executor.deleteFile(file) }
             let text = capture.text(timedOut: outcome.timedOut)
@@ -112,6 +112,8 @@ public struct BlockSequencer: Sendable {
             result.output = text.output
             result.exitCode = outcome.exitCode
             result.outOfMemory = outcome.outOfMemory
+            result.session = outcome.session?.label
+            result.sessionRestarted = outcome.sessionRestarted
             result.durationMs = Self.milliseconds(ContinuousClock.now - started)
             let expected = block.info.expectedExit ?? 0
             if outcome.cancelled {

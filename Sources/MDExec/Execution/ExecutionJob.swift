@@ -6,11 +6,14 @@ public struct ExecutionJob: Sendable, Equatable {
     public var command: [String]
     /// Seconds before the block is timed out (at least 1).
     public var timeoutSeconds: Int
+    /// The session to run in (notebook mode); nil: a process of its own (fresh).
+    public var session: SessionKey?
 
-    public init(file: String, command: [String], timeoutSeconds: Int) {
+    public init(file: String, command: [String], timeoutSeconds: Int, session: SessionKey? = nil) {
         self.file = file
         self.command = command
         self.timeoutSeconds = max(1, timeoutSeconds)
+        self.session = session
     }
 
     /// Seconds between the SIGTERM at a job's timeout and the SIGKILL (`timeout -k`).
@@ -37,12 +40,21 @@ public struct ExecutionOutcome: Sendable, Equatable {
     public var outOfMemory: Bool
     /// The job was cancelled before it finished.
     public var cancelled: Bool
+    /// The session the job ran in (nil: its own process).
+    public var session: SessionKey?
+    /// Its session had ended before it (exit, signal, timeout kill) and was started anew.
+    public var sessionRestarted: Bool
 
-    public init(exitCode: Int, timedOut: Bool = false, outOfMemory: Bool = false, cancelled: Bool = false) {
+    public init(
+        exitCode: Int, timedOut: Bool = false, outOfMemory: Bool = false, cancelled: Bool = false,
+        session: SessionKey? = nil, sessionRestarted: Bool = false
+    ) {
         self.exitCode = exitCode
         self.timedOut = timedOut
         self.outOfMemory = outOfMemory
         self.cancelled = cancelled
+        self.session = session
+        self.sessionRestarted = sessionRestarted
     }
 }
 
@@ -57,5 +69,25 @@ extension ExecutionOutcome {
             && (exitCode == 124 || (exitCode == 137 && elapsed >= .seconds(timeoutSeconds)))
         return ExecutionOutcome(
             exitCode: exitCode, timedOut: timedOut, outOfMemory: outOfMemory && !timedOut, cancelled: cancelled)
+    }
+
+    /// Reads the runner's answer for `job`: a session block the host timed out gives 124
+    /// whatever its code; one that ran in its own process is read as `timeout`'s code.
+    static func classify(
+        _ answer: RunnerLinkState.Answer, job: ExecutionJob, elapsed: Duration, cancelled: Bool,
+        outOfMemory: Bool = false
+    ) -> ExecutionOutcome {
+        let session = answer.ranFresh ? nil : job.session
+        guard session != nil else {
+            var outcome = classify(
+                exitCode: answer.exitCode, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
+                cancelled: cancelled, outOfMemory: outOfMemory)
+            outcome.sessionRestarted = false
+            return outcome
+        }
+        let timedOut = !cancelled && answer.timedOut
+        return ExecutionOutcome(
+            exitCode: timedOut ? 124 : answer.exitCode, timedOut: timedOut, outOfMemory: outOfMemory && !timedOut,
+            cancelled: cancelled, session: session, sessionRestarted: answer.sessionRestarted)
     }
 }

@@ -31,6 +31,9 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
     public var extraHosts: [String: String] = [:]
     public var initCommand: String?
     public var deleteTmpFiles = false
+    /// Runs every block in a process of its own (the ancestor's way), not in its
+    /// language's session (notebook mode, the default).
+    public var fresh = false
     public var network = "none"
     /// A memory limit such as `512m` or `2g` (memory and swap together).
     public var memory: String?
@@ -43,7 +46,7 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
 
     /// The configuration file's keys.
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case image, timeout, functions, requirements, network, memory, cpus, user
+        case image, timeout, functions, requirements, network, memory, cpus, user, fresh
         case containerName = "container_name"
         case workDir = "work_dir"
         case bindDir = "bind_dir"

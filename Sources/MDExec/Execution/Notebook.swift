@@ -40,7 +40,8 @@ public final class Notebook: Sendable {
     ) {
         self.executor = executor
         self.sequencer = BlockSequencer(
-            executor: executor, planner: BlockPlanner(languages: languages), options: options)
+            executor: executor, planner: BlockPlanner(languages: languages, fresh: executor.configuration.fresh),
+            options: options)
     }
 
     public func start() async throws(ExecutionError) { try await executor.start() }

@@ -11,6 +11,8 @@ public struct PlannedBlock: Sendable, Equatable {
     public var attributes: [BlockAttribute]
     /// Whether the block would be executed.
     public var runs: Bool
+    /// The session it would run in (`python`, `sh`, `python:NAME`); nil: a process of its own.
+    public var session: String?
     /// Why it would not run (or, for a `file=` block of a non-executable language, that it
     /// is only written).
     public var reason: String?

@@ -3,7 +3,8 @@ extension FenceInfo {
     /// whitespace or `{`), then attributes as `key=value` or bare words, optionally inside
     /// `{ }`; a value may be double-quoted (`\"` and `\\` escape inside quotes).
     /// Known keys (matched case-insensitively): `skip`, `timeout=N` (N >= 1),
-    /// `exit=N` (0...255), `file=PATH` (non-empty). Unknown attributes are kept in
+    /// `exit=N` (0...255), `file=PATH` (non-empty), `fresh`, `session=NAME`
+    /// (`[A-Za-z0-9_-]+`). Unknown attributes are kept in
     /// ``attributes`` and otherwise ignored. When a key repeats, the last one wins.
     ///
     /// Throws ``DocumentError/badAttribute(line:attribute:reason:)`` naming `line` for a
@@ -70,6 +71,18 @@ extension FenceInfo {
                 throw AttributeProblem(reason: "file needs a path, as in file=hello.py")
             }
             file = path
+        case "fresh":
+            switch attribute.value?.lowercased() {
+            case nil, "true", "yes", "1": fresh = true
+            case "false", "no", "0": fresh = false
+            default: throw AttributeProblem(reason: "fresh takes no value, or true or false")
+            }
+        case "session":
+            guard let name = attribute.value, SessionKey.isValidName(name) else {
+                throw AttributeProblem(
+                    reason: "session needs a name of letters, digits, '_' and '-', as in session=setup")
+            }
+            session = name
         default:
             break
         }

@@ -1,5 +1,6 @@
 /// The info string of a fenced block: the language (its first word) and the attributes
-/// after it (`skip`, `timeout=N`, `exit=N`, `file=PATH`, bare or inside `{ }`).
+/// after it (`skip`, `timeout=N`, `exit=N`, `file=PATH`, `fresh`, `session=NAME`, bare or
+/// inside `{ }`).
 public struct FenceInfo: Sendable, Equatable {
     /// The info string as written.
     public var raw: String
@@ -15,11 +16,18 @@ public struct FenceInfo: Sendable, Equatable {
     public var expectedExit: Int?
     /// `file=PATH`: where to write the block's text in the workspace.
     public var file: String?
+    /// `fresh`: run this block in a process of its own, not in its language's session.
+    public var fresh: Bool
+    /// `session=NAME`: run this block in the named session of its interpreter.
+    public var session: String?
 
     public init(
         raw: String, language: String?, attributes: [BlockAttribute] = [], skip: Bool = false,
-        timeout: Int? = nil, expectedExit: Int? = nil, file: String? = nil
+        timeout: Int? = nil, expectedExit: Int? = nil, file: String? = nil, fresh: Bool = false,
+        session: String? = nil
     ) {
+        self.fresh = fresh
+        self.session = session
         self.raw = raw
         self.language = language
         self.attributes = attributes

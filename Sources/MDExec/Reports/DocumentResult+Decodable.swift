@@ -17,7 +17,8 @@ extension DocumentResult: Decodable {
 
 extension BlockResult: Decodable {
     enum CodingKeys: String, CodingKey {
-        case index, line, language, filename, status, stdout, stderr, output, matched, reason
+        case index, line, language, filename, status, stdout, stderr, output, matched, reason, session
+        case sessionRestarted = "session_restarted"
         case exitCode = "exit_code"
         case durationMs = "duration_ms"
         case expectedOutput = "expected_output"
@@ -38,6 +39,8 @@ extension BlockResult: Decodable {
             durationMs: try c.decodeIfPresent(Int.self, forKey: .durationMs),
             expectedOutput: try c.decodeIfPresent(String.self, forKey: .expectedOutput),
             matched: try c.decodeIfPresent(Bool.self, forKey: .matched),
-            reason: try c.decodeIfPresent(String.self, forKey: .reason))
+            reason: try c.decodeIfPresent(String.self, forKey: .reason),
+            session: try c.decodeIfPresent(String.self, forKey: .session),
+            sessionRestarted: try c.decodeIfPresent(Bool.self, forKey: .sessionRestarted) ?? false)
     }
 }

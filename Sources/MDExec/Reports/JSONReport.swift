@@ -78,6 +78,8 @@ public enum JSONReport {
             ("stderr", .string(block.stderr)),
             ("output", .string(block.output)),
             ("duration_ms", .optional(block.durationMs)),
+            ("session", .optional(block.session)),
+            ("session_restarted", .bool(block.sessionRestarted)),
             ("expected_output", .optional(block.expectedOutput)),
             ("matched", .optional(block.matched)),
             ("reason", .optional(block.reason)),

@@ -23,6 +23,7 @@ struct RecordedResultText {
 
     /// `exit code: N`, with what makes the number meaningful: `timed out`, `out of memory`,
     /// `expected M` (an `exit=M` attribute that was not met), `output differs` (`check`),
+    /// `session restarted` (its session's earlier process had ended),
     /// and ` in N ms` when timings are asked for.
     static func exitLine(_ result: BlockResult, expectedExit: Int?, timings: Bool) -> String {
         let code = result.exitCode ?? defaultExitCode(result.status)
@@ -33,6 +34,7 @@ struct RecordedResultText {
             notes.append("expected \(expectedExit)")
         }
         if result.matched == false { notes.append("output differs") }
+        if result.sessionRestarted { notes.append("session restarted") }
         var line = "exit code: \(code)"
         if !notes.isEmpty { line += " (" + notes.joined(separator: ", ") + ")" }
         if timings, let ms = result.durationMs { line += " in \(ms) ms" }

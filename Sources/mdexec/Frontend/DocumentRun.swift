@@ -22,7 +22,9 @@ struct DocumentRun: Sendable {
             return unstarted(loaded, error: error)
         }
         let sequencer = BlockSequencer(
-            executor: executor, planner: BlockPlanner(languages: settings.languages), options: settings.runOptions)
+            executor: executor,
+            planner: BlockPlanner(languages: settings.languages, fresh: settings.configuration.fresh),
+            options: settings.runOptions)
         let outcome = await sequencer.run(loaded.document.blocks, path: loaded.path) { progress.handle($0) }
         await executor.stop()
         return outcome

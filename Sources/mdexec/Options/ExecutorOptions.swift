@@ -76,6 +76,16 @@ struct ExecutorOptions: ParsableArguments {
     @Flag(help: "Delete each block's file after it ran.")
     var deleteTmpFiles = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Run every block in a process of its own (no state carried between blocks).",
+            discussion: """
+                By default blocks share state as notebook cells do: all python blocks of a document run \
+                in one Python, all sh blocks in one sh, all bash blocks in one bash. A block's own `fresh` \
+                attribute does this for that block; `session=NAME` runs it in a separate named session.
+                """))
+    var fresh = false
+
     @Option(help: ArgumentHelp("The container's network (default none: no network at all).", valueName: "NAME"))
     var network: String?
 
@@ -136,6 +146,7 @@ struct ExecutorOptions: ParsableArguments {
         }
         flags[.initCommand] = initCommand
         if deleteTmpFiles { flags[.deleteTmpFiles] = true }
+        if fresh { flags[.fresh] = true }
         flags[.network] = network
         flags[.memory] = memory
         flags[.cpus] = cpus
@@ -161,11 +172,6 @@ struct ExecutorOptions: ParsableArguments {
 enum RunnerMode: String, ExpressibleByArgument, CaseIterable, Sendable {
     case loop
     case exec
-
-    /// `session` is the old spelling of `loop`.
-    init?(argument: String) {
-        self.init(rawValue: argument == "session" ? "loop" : argument)
-    }
 }
 
 extension ExecutorKind: ExpressibleByArgument {}

@@ -10,13 +10,16 @@ struct Blocks: AsyncParsableCommand {
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
+    @Flag(help: "Plan every block in a process of its own, as `run --fresh` would (no sessions).")
+    var fresh = false
+
     @OptionGroup var languageOptions: LanguageOptions
 
     @Argument(help: ArgumentHelp("Markdown documents to list.", valueName: "DOC"))
     var documents: [String]
 
     func run() async throws {
-        let planner = BlockPlanner(languages: try languageOptions.table())
+        let planner = BlockPlanner(languages: try languageOptions.table(), fresh: fresh)
         // Each block is planned and written as it is extracted (the JSON on a second thread):
         // a huge document is listed without keeping its blocks. Nothing is printed until
         // every document is read, so a bad one gives an error and no partial plan.
@@ -54,6 +57,7 @@ struct Blocks: AsyncParsableCommand {
         let verdict = block.runs ? "runs" : "no  "
         var line = "  \(block.index + 1)\tline \(block.line)\t\(block.language ?? "-")\t\(verdict)"
         if let file = block.filename { line += "\t\(file)" }
+        if let session = block.session { line += "\tsession \(session)" }
         if let reason = block.reason { line += "\t(\(reason))" }
         return line + "\n"
     }

@@ -38,6 +38,7 @@ extension DockerTests {
             c.pidsLimit = 128
             c.user = "1000:1000"
             c.readOnly = true
+            c.fresh = true
             return c
         }
 

@@ -45,7 +45,9 @@ extension DockerTests {
             let json = scratch.path + "/r.json"
             let run = try DockerCLI.runDocument(
                 [
-                    "--runner", runner, "--keep-going", "--delete-tmp-files", "--work-dir", work, "--functions",
+                    // --fresh: the hinted sh block prints its own `$0` (a sourced block's is the session's).
+                    "--runner", runner, "--fresh", "--keep-going", "--delete-tmp-files", "--work-dir", work,
+                    "--functions",
                     functions,
                     "--init-command", "echo remote-init > init.txt", "--json", json, doc,
                 ],

@@ -84,7 +84,10 @@ extension DockerTests {
 
                 """)
             let json = scratch.path + "/r.json"
-            let run = try DockerCLI.runDocument(["--keep-going", "--runner", runner, "--json", json, doc], limit: 60)
+            // --fresh: a block in its own process (`timeout -k`); a session's background
+            // processes outlive an interrupted block and go with the session (NotebookMode).
+            let run = try DockerCLI.runDocument(
+                ["--keep-going", "--fresh", "--runner", runner, "--json", json, doc], limit: 60)
             #expect(run.status == 1)
             let blocks = try Results.document(json).blocks
             #expect(blocks.map(\.status) == [.timedOut, .passed])

@@ -89,7 +89,8 @@ struct ExecutionPiecesTests {
             planner.action(for: hinted)
                 == .run(
                     file: "src/a.py", code: "# filename: src/a.py\nprint(1)\n",
-                    interpreter: .init(command: ["python"], fileExtension: "py")))
+                    interpreter: .init(command: ["python"], fileExtension: "py"),
+                    session: SessionKey(command: ["python"])))
         let escaped = try block("python", "# filename: ../a.py\nprint(1)\n")
         #expect(planner.action(for: escaped) == .refuse(reason: "Filename is not in the workspace"))
         #expect(planner.action(for: try block("json", "{}\n")) == .skip(reason: "language 'json' does not run"))
@@ -99,7 +100,7 @@ struct ExecutionPiecesTests {
             planner.action(for: try block("text file=notes/a.txt", "hello\n"))
                 == .write(file: "notes/a.txt", code: "hello\n"))
         let code = "echo hi\n"
-        if case .run(let file, _, _) = planner.action(for: try block("sh", code)) {
+        if case .run(let file, _, _, _) = planner.action(for: try block("sh", code)) {
             #expect(file == "tmp_code_\(SHA256.hex(Array(code.utf8))).sh")
         } else {
             Issue.record("an sh block must run")

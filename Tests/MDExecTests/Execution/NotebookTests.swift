@@ -13,6 +13,33 @@ struct NotebookTests {
         return (notebook, executor.workDir)
     }
 
+    @Test("state carries across execute calls (notebook mode, the default); restart() restarts every session")
+    func sessionsAcrossCalls() async throws {
+        let (notebook, _) = try await Self.startedNotebook()
+        let define = try await notebook.execute([
+            CodeSubmission(language: "python", code: "x = 20"), CodeSubmission(language: "sh", code: "V=kept"),
+        ])
+        #expect(define.exitCode == 0, "\(define.output)")
+        let use = try await notebook.execute([
+            CodeSubmission(language: "python", code: "x * 2"), CodeSubmission(language: "sh", code: "echo $V"),
+        ])
+        #expect(use.output == "40\nkept\n")
+        try await notebook.restart()
+        let after = try await notebook.execute([CodeSubmission(language: "sh", code: "echo \"[${V-}]\"")])
+        #expect(after.output == "[]\n", "restart() gave a new sh session")
+        await notebook.stop()
+
+        var configuration = ExecutorConfiguration()
+        configuration.fresh = true
+        let fresh = Notebook(executor: try LocalExecutor(configuration: configuration))
+        try await fresh.start()
+        let separate = try await fresh.execute([
+            CodeSubmission(language: "sh", code: "V=1"), CodeSubmission(language: "sh", code: "echo \"[${V-}]\""),
+        ])
+        #expect(separate.output == "[]\n", "fresh: every block in a process of its own")
+        await fresh.stop()
+    }
+
     @Test(
         "concurrent execute calls take turns: each call's blocks run together, and none traps", .timeLimit(.minutes(1)))
     func concurrentCallsTakeTurns() async throws {

@@ -32,6 +32,29 @@ struct FenceInfoTests {
             info.attributes == [BlockAttribute(key: "timeout", value: "5"), BlockAttribute(key: "exit", value: "1")])
     }
 
+    @Test("fresh and session=NAME pick how a block runs; a bad session name is an error")
+    func sessionAttributes() throws {
+        #expect(try FenceInfo.parse("python fresh", line: 1).fresh)
+        #expect(try !FenceInfo.parse("python fresh=no", line: 1).fresh)
+        #expect(try FenceInfo.parse("python {session=setup-2_b}", line: 1).session == "setup-2_b")
+        for bad in ["python session=", "python session=a/b", "python session=\"a b\"", "sh fresh=maybe"] {
+            #expect(throws: DocumentError.self, "\(bad)") { try FenceInfo.parse(bad, line: 4) }
+        }
+        #expect(FenceInfo.parseLeniently("output session=a/b").session == nil)
+    }
+
+    @Test("the interpreters that keep a session, and the session's label")
+    func sessionKeys() {
+        #expect(SessionDriver(command: ["python"]) == .python)
+        #expect(SessionDriver(command: ["/usr/bin/python3.11", "-X", "dev"]) == .python)
+        #expect(SessionDriver(command: ["bash"]) == .shell)
+        #expect(SessionDriver(command: ["pwsh"]) == nil)
+        #expect(SessionKey(command: ["python"])?.label == "python")
+        #expect(SessionKey(command: ["python"], name: "a")?.label == "python:a")
+        #expect(SessionKey(command: ["node"]) == nil)
+        #expect(SessionKey(command: ["sh"]) != SessionKey(command: ["bash"]))
+    }
+
     @Test func bracesAttachedToTheLanguage() throws {
         let info = try FenceInfo.parse("sh{skip}", line: 1)
         #expect(info.language == "sh")

@@ -35,7 +35,9 @@ extension DockerExecutor {
         let (client, logger) = (self.client, self.logger)
         let link = RunnerLink(
             send: { bytes in try await connection.write(bytes) },
-            kill: { pid in await Self.killProcessGroup(pid, containerID: id, client: client, logger: logger) })
+            kill: { pid, signal in
+                await Self.signalProcessGroup(pid, signal, containerID: id, client: client, logger: logger)
+            })
         let reader = Task.detached {
             do {
                 for try await frame in connection.output {
@@ -54,26 +56,31 @@ extension DockerExecutor {
         logger.debug("runner loop attached (exec \(execID.prefix(12)))")
     }
 
-    /// Kills a block's process group (or its leader alone, if it has not made its group yet)
-    /// with an exec of its own. The exec attaches stdout and stderr and is read to its end:
-    /// every engine accepts that (Podman refuses an exec that attaches no stream), and its end
-    /// means the kill is done. When the engine refuses it, or its shell cannot even start (a
-    /// full pids limit), the container is killed, so the block still ends; failures are logged.
-    static func killProcessGroup(_ pid: Int32, containerID id: String, client: EngineClient, logger: Logger) async {
+    /// Signals a block's process group (or its leader alone, if it has not made its group yet)
+    /// with an exec of its own: SIGKILL to end a block (cancelled, or a session past its
+    /// grace), SIGINT at a session block's timeout. The exec attaches stdout and stderr and is
+    /// read to its end: every engine accepts that (Podman refuses an exec that attaches no
+    /// stream), and its end means the signal is sent. When the engine refuses a kill, or its
+    /// shell cannot even start (a full pids limit), the container is killed, so the block
+    /// still ends; failures are logged.
+    static func signalProcessGroup(
+        _ pid: Int32, _ signal: Int32, containerID id: String, client: EngineClient, logger: Logger
+    ) async {
         // `kill -KILL -PGID`: dash's kill takes no `--`.
-        let kill = ExecSpec(cmd: ["sh", "-c", "kill -KILL -\(pid) 2>/dev/null || kill -KILL \(pid) 2>/dev/null; true"])
+        let name = signal == SIGINT ? "INT" : "KILL"
+        let kill = ExecSpec(cmd: [
+            "sh", "-c", "kill -\(name) -\(pid) 2>/dev/null || kill -\(name) \(pid) 2>/dev/null; true",
+        ])
         do {
             // The script ends in `true`: any other code means it did not run.
             let code = try await client.runExec(containerID: id, spec: kill) { _, _ in }
             if code == 0 { return }
-            logger.error(
-                "The exec that kills the block's processes (group \(pid)) exited \(code). Killing the container instead."
-            )
+            logger.error("The exec that signals the block's processes (group \(pid), SIG\(name)) exited \(code).")
         } catch {
-            logger.error(
-                "Cannot kill the block's processes (group \(pid)) with an exec: \(error). Killing the container instead."
-            )
+            logger.error("Cannot signal the block's processes (group \(pid), SIG\(name)) with an exec: \(error).")
         }
+        guard signal == SIGKILL else { return }
+        logger.error("Killing the container instead, so the block ends.")
         await killContainer(id, client: client, logger: logger)
     }
 
@@ -105,28 +112,31 @@ extension DockerExecutor {
     ) async throws(ExecutionError) -> ExecutionOutcome {
         guard let id = containerID else { throw ExecutionError(.notStarted, "The container is not started.") }
         let started = ContinuousClock.now
-        let code: Int
+        let answer: RunnerLink.Answer
         if let link = state.withLock({ $0.link }) {
             do throws(ExecutionError) {
-                code = try await link.run(
-                    file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
+                answer = try await link.run(
+                    file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, session: job.session,
+                    onOutput: onOutput)
             } catch {
                 // Cancelled, and the runner went with the container (the kill's fallback).
                 guard Task.isCancelled else { throw await explained(error, containerID: id) }
-                code = 137
+                answer = RunnerLink.Answer(exitCode: 137)
             }
         } else {
             let command = ExecutionJob.timeoutPrefix(job.timeoutSeconds) + job.command + [job.file]
-            code = try await execOnce(command, containerID: id, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
+            let code = try await execOnce(
+                command, containerID: id, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
+            answer = RunnerLink.Answer(exitCode: code, ranFresh: true)
         }
+        if answer.ranFresh, job.session != nil { sessionNotice.tell(logger) }
         let elapsed = ContinuousClock.now - started
         var outOfMemory = false
-        if code == 137, configuration.memory != nil, !Task.isCancelled {
+        if answer.exitCode == 137, configuration.memory != nil, !Task.isCancelled {
             outOfMemory = await sawNewOOMKill(containerID: id)
         }
         return ExecutionOutcome.classify(
-            exitCode: code, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
-            cancelled: Task.isCancelled, outOfMemory: outOfMemory)
+            answer, job: job, elapsed: elapsed, cancelled: Task.isCancelled, outOfMemory: outOfMemory)
     }
 
     /// Whether the kernel killed a process of the container for memory since the last look:

@@ -22,6 +22,7 @@ public final class DockerExecutor: CodeExecutor {
     /// Whether blocks go to the runner loop (else one exec each).
     let usesRunner: Bool
     let state = Mutex(State())
+    let sessionNotice = SessionNotice()
 
     struct State {
         var containerID: String?

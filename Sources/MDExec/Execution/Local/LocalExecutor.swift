@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Subprocess
 import Synchronization
 import SystemPackage
@@ -15,6 +16,8 @@ public final class LocalExecutor: CodeExecutor {
     public var workDir: String { workDirectory.path }
     private let workDirectory: WorkDirectory
     private let state = Mutex(State())
+    private let sessionNotice = SessionNotice()
+    private let logger = Logger(label: "mdexec.local")
 
     private struct State {
         var link: RunnerLink?
@@ -23,8 +26,8 @@ public final class LocalExecutor: CodeExecutor {
     }
 
     /// Of the configuration, the local executor uses `work_dir` (the directory blocks run in,
-    /// created if missing; nil: a new temporary directory), `init_command`, `timeout` and
-    /// `delete_tmp_files`; the container options do not apply.
+    /// created if missing; nil: a new temporary directory), `init_command`, `timeout`,
+    /// `delete_tmp_files` and `fresh`; the container options do not apply.
     public init(configuration: ExecutorConfiguration = ExecutorConfiguration()) throws(ExecutionError) {
         self.configuration = configuration
         self.workDirectory = try WorkDirectory(configuration.workDir)
@@ -41,7 +44,7 @@ public final class LocalExecutor: CodeExecutor {
         let (requests, requestSink) = AsyncStream<[UInt8]>.makeStream()
         let link = RunnerLink(
             send: { bytes in requestSink.yield(bytes) },
-            kill: { pid in HostSignal.killBlock(pid) })
+            kill: { pid, signal in HostSignal.signalBlock(pid, signal) })
         let arguments = RunnerScript.arguments
         let workDir = self.workDir
         let task = Task {
@@ -109,12 +112,12 @@ public final class LocalExecutor: CodeExecutor {
             throw ExecutionError(.notStarted, "The local executor is not started.")
         }
         let started = ContinuousClock.now
-        let code = try await link.run(
-            file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
-        let elapsed = ContinuousClock.now - started
+        let answer = try await link.run(
+            file: job.file, command: job.command, timeoutSeconds: job.timeoutSeconds, session: job.session,
+            onOutput: onOutput)
+        if answer.ranFresh, job.session != nil { sessionNotice.tell(logger) }
         return ExecutionOutcome.classify(
-            exitCode: code, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
-            cancelled: Task.isCancelled)
+            answer, job: job, elapsed: ContinuousClock.now - started, cancelled: Task.isCancelled)
     }
 
     public func restart() async throws(ExecutionError) {

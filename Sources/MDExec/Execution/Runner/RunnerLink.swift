@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Speaks the runner protocol (see `RunnerScript`) over any transport that can send bytes
@@ -17,21 +18,25 @@ import Synchronization
 /// bytes are still on their way to `onOutput`: those bytes were queued first.
 final class RunnerLink: Sendable {
     typealias Sender = @Sendable ([UInt8]) async throws -> Void
-    typealias Killer = @Sendable (Int32) async -> Void
+    /// Sends a signal (SIGKILL or SIGINT) to a process group.
+    typealias Killer = @Sendable (_ pid: Int32, _ signal: Int32) async -> Void
     typealias OutputHandler = @Sendable (OutputChannel, [UInt8]) -> Void
-    private typealias Continuation = CheckedContinuation<Result<Int, ExecutionError>, Never>
+    private typealias Continuation = CheckedContinuation<Result<Answer, ExecutionError>, Never>
+    typealias Answer = RunnerLinkState.Answer
 
     /// The `run` call waiting for a job.
     private struct Caller {
         var onOutput: OutputHandler
         var continuation: Continuation
         var watchdog: Task<Void, Never>?
+        /// The host's timeout of a session block, then its grace.
+        var clock: Task<Void, Never>?
     }
 
     /// An action bound to its caller, made in order by the delivering thread.
     private enum Delivery {
         case output(OutputHandler, OutputChannel, [UInt8])
-        case result(Continuation, Result<Int, ExecutionError>)
+        case result(Continuation, Result<Answer, ExecutionError>)
     }
 
     private struct Shared {
@@ -39,11 +44,14 @@ final class RunnerLink: Sendable {
         var callers: [String: Caller] = [:]
         var deliveries: [Delivery] = []
         var delivering = false
+        /// The runner's number for each session asked for so far.
+        var sessions: [SessionKey: Int] = [:]
 
         /// Queues the result for the caller of `token`, after the deliveries before it.
-        mutating func finish(_ token: String, _ result: Result<Int, ExecutionError>) {
+        mutating func finish(_ token: String, _ result: Result<Answer, ExecutionError>) {
             guard let caller = callers.removeValue(forKey: token) else { return }
             caller.watchdog?.cancel()
+            caller.clock?.cancel()
             deliveries.append(.result(caller.continuation, result))
         }
     }
@@ -57,23 +65,36 @@ final class RunnerLink: Sendable {
         self.kill = kill
     }
 
-    /// The process groups of every block this link started.
-    var processGroups: [Int32] { shared.withLock { $0.machine.processGroups } }
+    /// The process groups of every block and session this link started.
+    var processGroups: Set<Int32> { shared.withLock { $0.machine.processGroups } }
 
     /// How long past a job's own timeout (and kill grace) the runner may stay silent before
     /// the engine or container is taken to be hung.
     static let answerSlack: Duration = .seconds(30)
 
-    /// Runs `file` with `command` and returns its exit code. On task cancellation the
-    /// block's process group is killed and the runner goes on.
+    /// Runs `file` with `command`, in `session` when one is given, and returns how it ended.
+    /// On task cancellation the block's process group (its session's) is killed and the
+    /// runner goes on.
     func run(
-        file: String, command: [String], timeoutSeconds: Int, onOutput: @escaping OutputHandler
-    ) async throws(ExecutionError) -> Int {
+        file: String, command: [String], timeoutSeconds: Int, session: SessionKey? = nil,
+        onOutput: @escaping OutputHandler
+    ) async throws(ExecutionError) -> Answer {
         let token = RunnerScript.newToken()
+        let slot = session.map { key in
+            (
+                id: shared.withLock { shared in
+                    if let id = shared.sessions[key] { return id }
+                    let id = shared.sessions.count + 1
+                    shared.sessions[key] = id
+                    return id
+                }, driver: key.driver
+            )
+        }
         return try await run(
             token: token,
-            request: RunnerScript.request(token: token, timeoutSeconds: timeoutSeconds, file: file, command: command),
-            timeoutSeconds: timeoutSeconds, onOutput: onOutput)
+            request: RunnerScript.request(
+                token: token, timeoutSeconds: timeoutSeconds, file: file, command: command, session: slot),
+            timeoutSeconds: timeoutSeconds, sessionTimeout: session == nil ? nil : timeoutSeconds, onOutput: onOutput)
     }
 
     /// Runs a shell command (`sh -c`) and returns its exit code.
@@ -84,14 +105,17 @@ final class RunnerLink: Sendable {
         return try await run(
             token: token,
             request: RunnerScript.request(token: token, timeoutSeconds: timeoutSeconds, shellCommand: shellCommand),
-            timeoutSeconds: timeoutSeconds, onOutput: onOutput)
+            timeoutSeconds: timeoutSeconds, onOutput: onOutput
+        ).exitCode
     }
 
     private func run(
-        token: String, request: [UInt8], timeoutSeconds: Int, onOutput: @escaping OutputHandler
-    ) async throws(ExecutionError) -> Int {
+        token: String, request: [UInt8], timeoutSeconds: Int, sessionTimeout: Int? = nil,
+        onOutput: @escaping OutputHandler
+    ) async throws(ExecutionError) -> Answer {
         let request = RunnerLinkState.Request(
-            token: token, bytes: request, answerLimit: ExecutionJob.longest(timeoutSeconds) + Self.answerSlack)
+            token: token, bytes: request, answerLimit: ExecutionJob.longest(timeoutSeconds) + Self.answerSlack,
+            sessionTimeout: sessionTimeout)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: Continuation) in
                 handle { shared in
@@ -120,7 +144,7 @@ final class RunnerLink: Sendable {
     /// Applies one event under the lock, then performs its actions outside it.
     private func handle(_ event: (inout Shared) -> [RunnerLinkState.Action]) {
         var sends: [[UInt8]] = []
-        var kills: [Int32] = []
+        var kills: [(Int32, Int32)] = []
         let mustDeliver = shared.withLock { shared in
             for action in event(&shared) {
                 switch action {
@@ -132,9 +156,19 @@ final class RunnerLink: Sendable {
                         shared.deliveries.append(.output(caller.onOutput, channel, bytes))
                     }
                 case .kill(let pid):
-                    kills.append(pid)
-                case .succeed(let token, let code):
-                    shared.finish(token, .success(code))
+                    kills.append((pid, SIGKILL))
+                case .interrupt(let pid):
+                    kills.append((pid, SIGINT))
+                case .startClock(let token, let seconds):
+                    shared.callers[token]?.clock = clock(token: token, after: .seconds(seconds)) {
+                        $0.timeUp(token: $1)
+                    }
+                case .startGrace(let token):
+                    shared.callers[token]?.clock = clock(token: token, after: .seconds(ExecutionJob.killGraceSeconds)) {
+                        $0.graceOver(token: $1)
+                    }
+                case .succeed(let token, let answer):
+                    shared.finish(token, .success(answer))
                 case .fail(let token, let reason):
                     shared.finish(token, .failure(ExecutionError(.infrastructure, reason)))
                 }
@@ -152,7 +186,7 @@ final class RunnerLink: Sendable {
                 }
             }
         }
-        for pid in kills { Task { [kill] in await kill(pid) } }
+        for (pid, signal) in kills { Task { [kill] in await kill(pid, signal) } }
         if mustDeliver { deliverQueued() }
     }
 
@@ -171,6 +205,17 @@ final class RunnerLink: Sendable {
                 case .result(let continuation, let result): continuation.resume(returning: result)
                 }
             }
+        }
+    }
+
+    /// Calls `event` on the state machine after `delay`, unless cancelled first.
+    private func clock(
+        token: String, after delay: Duration,
+        _ event: @escaping @Sendable (inout RunnerLinkState, String) -> [RunnerLinkState.Action]
+    ) -> Task<Void, Never> {
+        Task { [weak self] in
+            guard (try? await Task.sleep(for: delay)) != nil else { return }
+            self?.handle { event(&$0.machine, token) }
         }
     }
 

@@ -9,6 +9,20 @@ struct RunnerLinkState {
         var bytes: [UInt8]
         /// How long the runner may stay silent on this job before it is taken to be hung.
         var answerLimit: Duration
+        /// For a block run in a session: its timeout in seconds, kept by the host (SIGINT to
+        /// the session's group at the timeout, SIGKILL after the grace).
+        var sessionTimeout: Int? = nil
+    }
+
+    /// How a job ended, as the runner told it.
+    struct Answer: Equatable, Sendable {
+        var exitCode: Int
+        /// The block's session had ended before it, and was started anew.
+        var sessionRestarted = false
+        /// No session could start: the block ran in a process of its own.
+        var ranFresh = false
+        /// The host's timeout went off while the block ran in its session.
+        var timedOut = false
     }
 
     enum Action: Equatable, Sendable {
@@ -17,10 +31,15 @@ struct RunnerLinkState {
         case send(Request)
         /// Give output of the job `token` to its caller.
         case deliver(token: String, OutputChannel, [UInt8])
-        /// Kill the process group `pid` (a cancelled block).
+        /// Kill the process group `pid` (a cancelled block, or a session past its grace).
         case kill(pid: Int32)
-        /// The job `token` ended with `exitCode`.
-        case succeed(token: String, exitCode: Int)
+        /// Send SIGINT to the process group `pid` (a session block at its timeout).
+        case interrupt(pid: Int32)
+        /// Call `timeUp(token:)` after `seconds`, `graceOver(token:)` after the grace.
+        case startClock(token: String, seconds: Int)
+        case startGrace(token: String)
+        /// The job `token` ended.
+        case succeed(token: String, Answer)
         /// The job `token` cannot run or finish: the runner is gone or hung.
         case fail(token: String, reason: String)
     }
@@ -38,7 +57,7 @@ struct RunnerLinkState {
     enum Phase: Equatable {
         /// Sent; the runner has not said the block's pid yet.
         case awaitingStart(cancelRequested: Bool)
-        /// The block runs as the leader of process group `pid`.
+        /// The block runs in process group `pid`.
         case started(pid: Int32)
         /// Its exit code came (`TOKEN E CODE`).
         case exited(code: Int)
@@ -51,11 +70,15 @@ struct RunnerLinkState {
         var stderr: MarkerScanner
         /// `TOKEN E` came on standard error: no more of the block's stderr will follow.
         var stderrEnded = false
+        /// What the start marker said about the session.
+        var sessionRestarted = false
+        var ranFresh = false
+        var timedOut = false
 
-        /// The exit code, once both streams are closed off: the job is complete.
-        var completedCode: Int? {
+        /// The answer, once both streams are closed off: the job is complete.
+        var completed: Answer? {
             guard stderrEnded, case .exited(let code) = phase else { return nil }
-            return code
+            return Answer(exitCode: code, sessionRestarted: sessionRestarted, ranFresh: ranFresh, timedOut: timedOut)
         }
     }
 
@@ -84,7 +107,7 @@ struct RunnerLinkState {
 
     private(set) var state = State.idle(leftover: Leftover())
     /// Process groups of every block started, killed when the link ends.
-    private(set) var processGroups: [Int32] = []
+    private(set) var processGroups: Set<Int32> = []
 
     /// A job is asked for: it starts now (leftover output first, then the request), waits
     /// behind the running one, or fails at once if the link has ended. `cancelled`: its
@@ -121,12 +144,12 @@ struct RunnerLinkState {
                     if !output.isEmpty { actions.append(.deliver(token: job.request.token, channel, output)) }
                 case .marker(let payload):
                     actions += record(payload, on: channel, in: &job)
-                    if let code = job.completedCode {
+                    if let answer = job.completed {
                         // Bytes after the last marker belong to whatever runs next.
                         let rest = events[(index + 1)...].flatMap { event -> [UInt8] in
                             if case .output(let bytes) = event { bytes } else { [] }
                         }
-                        actions.append(.succeed(token: job.request.token, exitCode: code))
+                        actions.append(.succeed(token: job.request.token, answer))
                         return actions + complete(job, rest: rest, on: channel, queue: queue)
                     }
                 }
@@ -150,6 +173,23 @@ struct RunnerLinkState {
         }
         state = .running(job, queue: queue)
         return []
+    }
+
+    /// The session block `token` reached its timeout: SIGINT to its group, then the grace.
+    mutating func timeUp(token: String) -> [Action] {
+        guard case .running(var job, let queue) = state, job.request.token == token,
+            case .started(let pid) = job.phase
+        else { return [] }
+        job.timedOut = true
+        state = .running(job, queue: queue)
+        return [.interrupt(pid: pid), .startGrace(token: token)]
+    }
+
+    /// The session block `token` outlived the grace after its SIGINT: its session is killed.
+    mutating func graceOver(token: String) -> [Action] {
+        guard case .running(let job, _) = state, job.request.token == token, case .started(let pid) = job.phase
+        else { return [] }
+        return [.kill(pid: pid)]
     }
 
     /// The watchdog of job `token` went off: if it still runs, the link is given up as hung.
@@ -189,12 +229,19 @@ struct RunnerLinkState {
 
     /// Applies one marker to `job`.
     private mutating func record(_ payload: String, on channel: OutputChannel, in job: inout Job) -> [Action] {
-        if channel == .stdout, payload.hasPrefix("S"), let pid = Int32(payload.dropFirst()),
-            case .awaitingStart(let cancelRequested) = job.phase
-        {
+        if channel == .stdout, payload.hasPrefix("S"), case .awaitingStart(let cancelRequested) = job.phase {
+            // `S PID`, `S PID R` (session restarted) or `S PID F` (ran fresh).
+            let fields = payload.dropFirst().split(separator: " ")
+            guard let first = fields.first, let pid = Int32(first) else { return [] }
             job.phase = .started(pid: pid)
-            processGroups.append(pid)
-            return cancelRequested ? [.kill(pid: pid)] : []
+            job.sessionRestarted = fields.contains("R")
+            job.ranFresh = fields.contains("F")
+            processGroups.insert(pid)
+            if cancelRequested { return [.kill(pid: pid)] }
+            if let seconds = job.request.sessionTimeout, !job.ranFresh {
+                return [.startClock(token: job.request.token, seconds: seconds)]
+            }
+            return []
         }
         if payload.hasPrefix("E") {
             if channel == .stdout {

@@ -61,7 +61,7 @@ struct RunnerLinkStateTests {
                 let result = outputs(actions, of: one)
                 #expect(result.stdout == "out \u{1E}mdx put\n", "cuts \(outCut), \(errCut)")
                 #expect(result.stderr == "err \u{1E}\n", "cuts \(outCut), \(errCut)")
-                #expect(result.others == [.send(request(one)), .succeed(token: one, exitCode: 3)])
+                #expect(result.others == [.send(request(one)), .succeed(token: one, .init(exitCode: 3))])
                 #expect(machine.processGroups == [42])
             }
         }
@@ -79,7 +79,7 @@ struct RunnerLinkStateTests {
         }
         let result = outputs(actions, of: one)
         #expect(result.stdout == "ab" && result.stderr == "c")
-        #expect(result.others == [.send(request(one)), .succeed(token: one, exitCode: 0)])
+        #expect(result.others == [.send(request(one)), .succeed(token: one, .init(exitCode: 0))])
     }
 
     @Test("a marker with another token is the block's output")
@@ -88,7 +88,7 @@ struct RunnerLinkStateTests {
         #expect(machine.feed(.stdout, "\(two)E0\n") == [deliver(one, .stdout, "\(two)E0\n")])
         #expect(machine.feed(.stderr, "\(two)E\n") == [deliver(one, .stderr, "\(two)E\n")])
         #expect(machine.feed(.stdout, "\(one)Ebad\n") == [])
-        #expect(machine.feed(.stderr, "\(one)E\n") == [.succeed(token: one, exitCode: 255)])
+        #expect(machine.feed(.stderr, "\(one)E\n") == [.succeed(token: one, .init(exitCode: 255))])
     }
 
     @Test("E on stdout, then E on stderr: the job completes on the second; later bytes are leftover")
@@ -96,7 +96,7 @@ struct RunnerLinkStateTests {
         var machine = started(one)
         #expect(machine.feed(.stdout, "done\n\(one)E0\n") == [deliver(one, .stdout, "done\n")])
         #expect(machine.feed(.stderr, "last\n") == [deliver(one, .stderr, "last\n")])
-        #expect(machine.feed(.stderr, "\(one)E\nnext err") == [.succeed(token: one, exitCode: 0)])
+        #expect(machine.feed(.stderr, "\(one)E\nnext err") == [.succeed(token: one, .init(exitCode: 0))])
         #expect(machine.submit(request(two)) == [deliver(two, .stderr, "next err"), .send(request(two))])
     }
 
@@ -106,7 +106,7 @@ struct RunnerLinkStateTests {
         #expect(machine.feed(.stderr, "oops\n\(one)E\n\u{1E}md") == [deliver(one, .stderr, "oops\n")])
         #expect(
             machine.feed(.stdout, "out\n\(one)E5\ntail") == [
-                deliver(one, .stdout, "out\n"), .succeed(token: one, exitCode: 5),
+                deliver(one, .stdout, "out\n"), .succeed(token: one, .init(exitCode: 5)),
             ])
         #expect(
             machine.submit(request(two)) == [
@@ -153,7 +153,7 @@ struct RunnerLinkStateTests {
         #expect(machine.feed(.stdout, "\(one)S42\n") == [.kill(pid: 42)])
         #expect(machine.processGroups == [42])
         #expect(machine.feed(.stdout, "\(one)E137\n") == [])
-        #expect(machine.feed(.stderr, "\(one)E\n") == [.succeed(token: one, exitCode: 137)])
+        #expect(machine.feed(.stderr, "\(one)E\n") == [.succeed(token: one, .init(exitCode: 137))])
     }
 
     @Test("cancelled in the middle of its S marker, at every cut")
@@ -194,10 +194,11 @@ struct RunnerLinkStateTests {
         _ = machine.feed(.stdout, "\(one)E0\n")
         #expect(
             machine.feed(.stderr, "\(one)E\nbg") == [
-                .succeed(token: one, exitCode: 0), deliver(two, .stderr, "bg"), .send(request(two)),
+                .succeed(token: one, .init(exitCode: 0)), deliver(two, .stderr, "bg"), .send(request(two)),
             ])
         _ = machine.feed(.stdout, "\(two)S6\n\(two)E1\n")
-        #expect(machine.feed(.stderr, "\(two)E\n") == [.succeed(token: two, exitCode: 1), .send(request(three))])
+        #expect(
+            machine.feed(.stderr, "\(two)E\n") == [.succeed(token: two, .init(exitCode: 1)), .send(request(three))])
         #expect(machine.feed(.stdout, "\(three)S7\n") == [.kill(pid: 7)])
         #expect(machine.processGroups == [42, 6, 7])
     }
@@ -247,6 +248,43 @@ struct RunnerLinkStateTests {
         _ = machine.feed(.stderr, "\(one)E\n")
         #expect(machine.expire(token: one) == [])
         #expect(machine.submit(request(two)) == [.send(request(two))])
+    }
+
+    /// A machine running the session block `token` (host-kept timeout of `seconds`).
+    func sessionRequest(_ token: String, seconds: Int = 5) -> RunnerLinkState.Request {
+        var request = request(token)
+        request.sessionTimeout = seconds
+        return request
+    }
+
+    @Test("a session block: its start marker starts the host's clock; R and F are read")
+    func sessionStart() {
+        var machine = RunnerLinkState()
+        _ = machine.submit(sessionRequest(one))
+        #expect(machine.feed(.stdout, "\(one)S77 R\n") == [.startClock(token: one, seconds: 5)])
+        var actions = machine.feed(.stdout, "\(one)E0\n")
+        actions += machine.feed(.stderr, "\(one)E\n")
+        #expect(actions == [.succeed(token: one, .init(exitCode: 0, sessionRestarted: true))])
+        #expect(machine.processGroups == [77])
+
+        // F: no session could start; the block ran fresh, under the runner's own timeout.
+        _ = machine.submit(sessionRequest(two))
+        #expect(machine.feed(.stdout, "\(two)S78 F\n") == [])
+        actions = machine.feed(.stdout, "\(two)E124\n") + machine.feed(.stderr, "\(two)E\n")
+        #expect(actions == [.succeed(token: two, .init(exitCode: 124, ranFresh: true))])
+    }
+
+    @Test("at the session block's timeout: SIGINT to its group, then SIGKILL after the grace; timed out")
+    func sessionTimeout() {
+        var machine = RunnerLinkState()
+        _ = machine.submit(sessionRequest(one))
+        _ = machine.feed(.stdout, "\(one)S9\n")
+        #expect(machine.timeUp(token: one) == [.interrupt(pid: 9), .startGrace(token: one)])
+        #expect(machine.graceOver(token: one) == [.kill(pid: 9)])
+        #expect(machine.timeUp(token: two) == [], "another token's clock does nothing")
+        let actions = machine.feed(.stdout, "\(one)E137\n") + machine.feed(.stderr, "\(one)E\n")
+        #expect(actions == [.succeed(token: one, .init(exitCode: 137, timedOut: true))])
+        #expect(machine.graceOver(token: one) == [], "a finished job's late clock does nothing")
     }
 }
 

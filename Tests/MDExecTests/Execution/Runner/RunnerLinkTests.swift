@@ -15,7 +15,7 @@ struct RunnerLinkTests {
         var sent: [(token: String, file: String)] { requests.withLock { $0 } }
 
         init() {
-            let link = RunnerLink(send: { [weak self] bytes in self?.record(bytes) }, kill: { _ in })
+            let link = RunnerLink(send: { [weak self] bytes in self?.record(bytes) }, kill: { _, _ in })
             linked.withLock { $0 = link }
         }
 
@@ -50,11 +50,11 @@ struct RunnerLinkTests {
         try await Task.sleep(for: .milliseconds(100))
         #expect(runner.sent.map(\.file) == ["a"])
         runner.answer(runner.sent[0].token, code: 3)
-        #expect(try await first.value == 3)
+        #expect(try await first.value.exitCode == 3)
         try await runner.waitForRequests(2)
         #expect(runner.sent.map(\.file) == ["a", "b"])
         runner.answer(runner.sent[1].token, stdout: "from b\n", code: 0)
-        #expect(try await second.value == 0)
+        #expect(try await second.value.exitCode == 0)
         #expect(capture.text().stdout == "from b\n")
     }
 
@@ -89,7 +89,7 @@ struct RunnerLinkTests {
         runner.link.receive(.stdout, Array("\(token)S1\n".utf8))
         // The stderr reader is a thread of its own, as with a real transport.
         Task.detached { runner.link.receive(.stderr, Array("last words\n\(token)E\n".utf8)) }
-        #expect(try await job.value == 0)
+        #expect(try await job.value.exitCode == 0)
         #expect(capture.text().stderr == "last words\n")
     }
 }

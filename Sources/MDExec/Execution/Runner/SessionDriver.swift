@@ -1,0 +1,133 @@
+/// The interpreters that keep a session (see `RunnerScript`), and their drivers.
+///
+/// A Python session is `python -u -c DRIVER DIR`: one `__main__` namespace for every block;
+/// a block is compiled from its file under its workspace-relative path (as `python FILE`
+/// names it in tracebacks and `__file__`) and run, its last expression's value
+/// shown (`repr`, unless `None` or the statement ends with `;`); `SystemExit` gives the
+/// block's code and the session goes on; tracebacks start at the block's own frames; the
+/// standard streams are put back after each block and flushed before its end is told.
+///
+/// A shell session is `sh -c LOOP` (or `bash`), the loop sourcing what the runner writes in
+/// the session's `next` fifo: `exec 1>&8 2>&9` (the session's own streams, saved on fds 8
+/// and 9 when it started: a block that closed or redirected its streams does not silence the
+/// next), `\. "./FILE" </dev/null` (the workspace's path before it once a block left the
+/// workspace), then a redirection that creates the result file named
+/// after `$?`, then one that opens `done`. Only redirections, assignments and special
+/// built-ins: nothing a block can redefine (a function named `printf`, `PATH=`, `IFS`, `cd`,
+/// `set -u`) is used. A block that closes fd 8 or 9 ends its session (restarted next time).
+public enum SessionDriver: String, Sendable, Equatable {
+    case python = "py"
+    case shell = "sh"
+
+    /// The driver for an interpreter command, or nil when it keeps no session.
+    public init?(command: [String]) {
+        guard let first = command.first else { return nil }
+        let name = first.split(separator: "/").last.map(String.init) ?? first
+        if name.hasPrefix("python") {
+            self = .python
+        } else if ["sh", "bash", "dash"].contains(name) {
+            self = .shell
+        } else {
+            return nil
+        }
+    }
+
+    /// The Python driver's source (standard library only).
+    static let pythonSource = #"""
+        import ast, builtins, io, os, signal, sys, traceback, types
+
+
+        def _mdexec_session(sd):
+            saved = (os.dup(1), os.dup(2))
+            base = os.getcwd()
+            main = types.ModuleType("__main__")
+            main.__builtins__ = builtins
+            sys.modules["__main__"] = main
+            sys.stdin = open(os.devnull)
+
+            def touch(name):
+                os.close(os.open(os.path.join(sd, name), os.O_WRONLY | os.O_CREAT, 0o600))
+                os.close(os.open(os.path.join(sd, "done"), os.O_WRONLY))
+
+            def streams():
+                for fd, copy in zip((1, 2), saved):
+                    os.dup2(copy, fd)
+                for name in ("stdout", "stderr"):
+                    stream = getattr(sys, name)
+                    try:
+                        if not stream.closed:
+                            stream.flush()
+                            continue
+                    except Exception:
+                        pass
+                    fresh = io.TextIOWrapper(io.FileIO(1 if name == "stdout" else 2, "w", closefd=False), write_through=True)
+                    setattr(sys, name, fresh)
+
+            def hidden(source, node):
+                line = source.splitlines()[node.end_lineno - 1] if node.end_lineno <= len(source.splitlines()) else b""
+                return line[node.end_col_offset:].lstrip().startswith(b";")
+
+            def run(path):
+                full = os.path.join(base, path)
+                main.__file__ = path
+                sys.argv[:] = [path]
+                if sys.path:
+                    sys.path[0] = os.path.dirname(full)
+                try:
+                    with open(full, "rb") as f:
+                        source = f.read()
+                    tree = compile(source, path, "exec", ast.PyCF_ONLY_AST)
+                    last = None
+                    if tree.body and isinstance(tree.body[-1], ast.Expr) and not hidden(source, tree.body[-1]):
+                        last = ast.Expression(tree.body.pop().value)
+                    exec(compile(tree, path, "exec"), main.__dict__)
+                    if last is not None:
+                        value = eval(compile(last, path, "eval"), main.__dict__)
+                        if value is not None:
+                            print(repr(value))
+                    return 0
+                except SystemExit as e:
+                    code = e.code
+                    if code is None:
+                        return 0
+                    if isinstance(code, int):
+                        return code & 0xFF
+                    try:
+                        print(code, file=sys.stderr)
+                    except Exception:
+                        pass
+                    return 1
+                except BaseException as e:
+                    tb = e.__traceback__
+                    while tb is not None and tb.tb_frame.f_code.co_filename == own:
+                        tb = tb.tb_next
+                    try:
+                        traceback.print_exception(type(e), e, tb)
+                    except Exception:
+                        pass
+                    return 130 if isinstance(e, KeyboardInterrupt) else 1
+
+            own = _mdexec_session.__code__.co_filename
+            handler = signal.default_int_handler
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            touch("p.%d" % os.getpid())
+            while True:
+                with open(os.path.join(sd, "next"), "rb") as f:
+                    request = f.read().decode("utf-8", "surrogateescape").split("\n")
+                try:
+                    try:
+                        signal.signal(signal.SIGINT, handler)
+                        code = run(request[1])
+                    finally:
+                        handler = signal.getsignal(signal.SIGINT)
+                        signal.signal(signal.SIGINT, signal.SIG_IGN)
+                except BaseException:
+                    code = 130
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                streams()
+                touch("r%s.%d" % (request[0], code))
+
+
+        _mdexec_session(sys.argv[1])
+        """#
+}
