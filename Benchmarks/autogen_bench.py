@@ -17,6 +17,7 @@ import tempfile
 import time
 import uuid
 
+sys.dont_write_bytecode = True  # no __pycache__ for gen_doc in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_doc import block_code  # noqa: E402
 

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # mdexec benchmarks: one run, one table of medians and ratios (see BENCHMARKS.md).
 #
-#   Benchmarks/run.sh [--quick] [--image IMAGE] [--reps N] [--no-autogen] [--keep]
+#   Benchmarks/run.sh [--quick] [--image IMAGE] [--reps N] [--no-autogen] [--no-jupyter] [--keep]
 #
 # Needs: a Docker engine (DOCKER_SOCK, default /var/run/docker.sock), the image (default
 # mdexec-test:bookworm, built by scripts/build-test-image.sh when missing), bash, curl,
 # python3. Optional: GNU time at /usr/bin/time (peak RSS rows), cmark (extraction row),
-# python3's venv + PyPI (AutoGen rows). A missing optional piece skips its rows, saying so.
-# MDEXEC=path uses that binary; otherwise mdexec is built in release mode
+# python3's venv + PyPI (AutoGen rows; Jupyter row: nbclient + ipykernel, on the host).
+# A missing optional piece skips its rows, saying so. mdexec's blocks run in its default
+# (notebook) mode and, when the binary has --fresh, again with --fresh (one process per
+# block). MDEXEC=path uses that binary; otherwise mdexec is built in release mode
 # (scratch dir .build-bench). BENCH_WORK (default ${TMPDIR:-/tmp}/mdexec-bench) holds the
-# AutoGen venv (reused between runs) and one directory per run (removed unless --keep).
+# AutoGen and Jupyter venvs (reused between runs; AUTOGEN_VENV, JUPYTER_VENV override)
+# and one directory per run (removed unless --keep).
 #
-# --quick: one repetition and smaller sizes (for CI, about 1-2 minutes once the venv
-# exists). Default (full): 3 repetitions, 1/10/50/200 blocks, a 50 MB document.
+# --quick: one repetition and smaller sizes (for CI, about 1-2 minutes once the venvs
+# exist). Default (full): 3 repetitions, 1/10/50/200 blocks, a 50 MB document.
 # Benchmarks are not tests: nothing here fails on a slow result; the exit status is
 # non-zero only when a measurement could not be made at all.
 set -euo pipefail
@@ -24,6 +27,7 @@ QUICK=0
 IMAGE="${MDEXEC_TEST_IMAGE:-mdexec-test:bookworm}"
 REPS=""
 AUTOGEN=1
+JUPYTER=1
 KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,8 +36,9 @@ while [ $# -gt 0 ]; do
     --image=*) IMAGE="${1#*=}" ;;
     --reps) REPS="$2"; shift ;;
     --no-autogen) AUTOGEN=0 ;;
+    --no-jupyter) JUPYTER=0 ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -47,11 +52,14 @@ else
   AUTOGEN_N=50; BIG_MB=50; PRINT_MIB=200
 fi
 LANGS=(sh python)
+JUPYTER_SIZES=(10 200)   # in both modes: a kernel runs 200 cells in about a second
+JUPYTER_PINS=('nbclient==0.11.0' 'ipykernel==7.4.0' 'nbformat==5.11.1')
 
 SOCK="${DOCKER_SOCK:-/var/run/docker.sock}"
 export DOCKER_HOST="unix://$SOCK"   # for mdexec and AutoGen's docker SDK alike
 BENCH_WORK="${BENCH_WORK:-${TMPDIR:-/tmp}/mdexec-bench}"
 VENV="${AUTOGEN_VENV:-$BENCH_WORK/autogen-venv}"
+JVENV="${JUPYTER_VENV:-$BENCH_WORK/jupyter-venv}"
 RUN_ID="$(date +%Y%m%d-%H%M%S)-$$"
 RUN="$BENCH_WORK/run-$RUN_ID"
 RESULTS="$RUN/results.txt"
@@ -106,6 +114,13 @@ fi
 [ -x "$MDEXEC" ] || { say "no mdexec binary at $MDEXEC"; exit 1; }
 say "mdexec: $MDEXEC; image: $IMAGE; reps: $REPS; quick: $QUICK; run dir: $RUN"
 record "mdexec_version $("$MDEXEC" --version 2>/dev/null | head -1 | tr ' ' _)"
+# Notebook mode (the default once the binary has it) against --fresh (one process per
+# block). The help is read whole first: `mdexec run --help | grep -q` under pipefail would
+# fail whenever grep's early exit broke mdexec's pipe.
+RUN_HELP="$("$MDEXEC" run --help 2>&1 || true)"
+if grep -q -- --fresh <<< "$RUN_HELP"; then FRESH=1
+else FRESH=0; note fresh "this mdexec has no --fresh: only its default mode is measured, the --fresh rows are skipped"; fi
+record "notebook $FRESH"
 record "loadavg.start $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null | tr ' ' /)"
 
 gen() { python3 "$HERE/gen_doc.py" "$@"; }
@@ -205,6 +220,16 @@ print(json.dumps(["sh", "-c", 'for f; do timeout -k 2 60 %s "$f" || exit; done' 
 EOF
 }
 
+jupyter_ready() {
+  [ -x "$JVENV/bin/python" ] && "$JVENV/bin/python" - "${JUPYTER_PINS[@]}" 2>/dev/null <<'EOF'
+import importlib.metadata as m, sys
+import nbclient, nbformat, ipykernel  # noqa: F401
+for pin in sys.argv[1:]:
+    name, version = pin.split("==")
+    assert m.version(name) == version, pin
+EOF
+}
+
 autogen_ready() {
   [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c \
     'import importlib.metadata as m, autogen_ext.code_executors.docker; assert m.version("autogen-ext") == "0.7.5"' 2>/dev/null
@@ -239,13 +264,28 @@ else
   note autogen "skipped (--no-autogen)"
 fi
 
+if [ "$JUPYTER" = 1 ]; then
+  if ! jupyter_ready; then
+    say "installing ${JUPYTER_PINS[*]} into $JVENV"
+    rm -rf "$JVENV"
+    { python3 -m venv "$JVENV" && "$JVENV/bin/pip" install -q "${JUPYTER_PINS[@]}"; } > "$RUN/jupyter-pip.log" 2>&1 || true
+  fi
+  if ! jupyter_ready; then
+    JUPYTER=0
+    note jupyter "cannot install ${JUPYTER_PINS[*]} (no venv/PyPI?): $(tail -2 "$RUN/jupyter-pip.log" 2>/dev/null | tr '\n' ' ')"
+  fi
+else
+  note jupyter "skipped (--no-jupyter)"
+fi
+
 # --- the rounds: every contender once per round, so load drift on a shared machine hits
 # all of them alike ---------------------------------------------------------------------------
 for rep in $(seq 1 "$REPS"); do
-  say "round $rep/$REPS: mdexec run (${SIZES[*]} blocks x ${LANGS[*]})"
+  say "round $rep/$REPS: mdexec run (${SIZES[*]} blocks x ${LANGS[*]}, default mode$([ "$FRESH" = 1 ] && echo ' and --fresh' || true))"
   for lang in "${LANGS[@]}"; do
     for n in "${SIZES[@]}"; do
       mdexec_run "e2e.$lang.$n" "$RUN/doc-$lang-$n.md" "$n" || true
+      if [ "$FRESH" = 1 ]; then mdexec_run "fresh.$lang.$n" "$RUN/doc-$lang-$n.md" "$n" --fresh || true; fi
     done
   done
 
@@ -273,6 +313,13 @@ for rep in $(seq 1 "$REPS"); do
       || note autogen "AutoGen run failed: $(tail -3 "$RUN/autogen.err" | tr '\n' ' ')"
   fi
 
+  if [ "$JUPYTER" = 1 ]; then
+    say "round $rep/$REPS: Jupyter, nbclient + ipykernel on the host (${JUPYTER_SIZES[*]} python cells)"
+    "$JVENV/bin/python" "$HERE/jupyter_bench.py" --sizes "$(IFS=,; echo "${JUPYTER_SIZES[*]}")" --reps 1 \
+      >> "$RESULTS" 2> "$RUN/jupyter.err" \
+      || note jupyter "Jupyter run failed: $(grep -v 'running over TCP without encryption' "$RUN/jupyter.err" | tail -3 | tr '\n' ' ')"
+  fi
+
   say "round $rep/$REPS: extraction (${BIG_MB} MB) and a block printing $PRINT_MIB MiB"
   t0=$(usec)
   if "$MDEXEC" blocks --json "$RUN/big.md" > "$RUN/big.json" 2> "$RUN/big.err"; then
@@ -293,6 +340,7 @@ record "loadavg.end $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null | tr ' ' /)"
 {
   echo "quick $QUICK"; echo "reps $REPS"; echo "image $IMAGE"
   echo "floor_n $FLOOR_N"; echo "autogen_n $AUTOGEN_N"; echo "print_mib $PRINT_MIB"
+  echo "jupyter_sizes ${JUPYTER_SIZES[*]}"
   echo "sizes ${SIZES[*]}"; echo "fallback_sizes ${FALLBACK_SIZES[*]}"
 } >> "$RESULTS"
 python3 "$HERE/report.py" "$RESULTS"
