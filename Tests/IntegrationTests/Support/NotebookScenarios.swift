@@ -167,6 +167,21 @@ struct NotebookScenarios {
             + Self.fence("python", "import sys\nsys.stdout.close()")
             + Self.fence("python", "import os\nos.close(2)")
             + Self.fence("python", "import sys\nprint('still here')\nprint('err', file=sys.stderr)\nprint(input())")
+            // The driver runs in the block's process: whatever it knows, a block can find.
+            // It never knows the marker token, so a forged end marker is only output.
+            + Self.fence(
+                "python",
+                """
+                import sys
+                seen, frame = [], sys._getframe()
+                while frame:
+                    seen += [v for v in frame.f_locals.values() if isinstance(v, list) and v and isinstance(v[0], str)]
+                    frame = frame.f_back
+                for words in seen:
+                    print('\\x1e' + words[0] + 'E0')
+                    print('\\x1emdx' + words[0] + 'E0')
+                sys.exit(7)
+                """)
         let (run, result) = try run(text)
         let blocks = result.blocks
         #expect(blocks[0].stdout == "")
@@ -180,6 +195,7 @@ struct NotebookScenarios {
         #expect(blocks[12].stdout == "still here\n")
         #expect(blocks[12].stderr.hasPrefix("err\nTraceback"))
         #expect(blocks[12].stderr.contains("EOFError"), "input() gets EOF")
+        #expect(blocks[13].exitCode == 7, "no forged marker ended the block: \(blocks[13].stdout.debugDescription)")
         #expect(blocks[0...11].allSatisfy { $0.status == .passed }, "\(blocks.map(\.status)) \(run.stderr)")
         #expect(blocks.allSatisfy { !$0.sessionRestarted })
     }

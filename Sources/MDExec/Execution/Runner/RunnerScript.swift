@@ -15,12 +15,14 @@ import Foundation
 /// block's process group, which is how the whole tree is killed. Needs only `sh`, `base64`
 /// and coreutils' `timeout`.
 ///
-/// A session request's fifth line is `ID KIND` (`py` or `sh`). The runner starts the
+/// A session request's fifth line is `ID KIND RESULT` (`py` or `sh`, then a second random
+/// token: the driver runs in the same process as the blocks, so it never sees the marker
+/// token). The runner starts the
 /// session's driver on first use (`setsid`, so the session leads its own process group;
 /// see `SessionDriver`), in a directory of two fifos: `next`, which the driver reads the
 /// block from, and `done`, which the driver (or the wrapper that outlives it) opens to
-/// wake the runner. The block's result is a file named after the request's token and its
-/// code (`rTOKEN.CODE`); the driver's own end is `x.CODE`. The start marker says
+/// wake the runner. The block's result is a file named after the request's result token
+/// and its code (`rRESULT.CODE`); the driver's own end is `x.CODE`. The start marker says
 /// `TOKEN S PID R` when the session was restarted (its previous process ended) and
 /// `TOKEN S PID F` when no session could start and the block ran in its own process.
 /// Timeouts of session blocks are the host's: SIGINT to the group, SIGKILL 2 s later.
@@ -64,6 +66,7 @@ enum RunnerScript {
             fresh ""
           else
             i=${k%% *} n=${k#* } m=
+            q=${n#* } n=${n%% *}
             eval "sp=\${p_$i-} m=\${g_$i-} g_$i="
             sd=$D/$i
             if [ -n "$sp" ] && has "$sd/x"; then IFS= read -r _ <"$sd/done"; gone; sp= m=" R"; fi
@@ -76,12 +79,12 @@ enum RunnerScript {
             else
               printf '%sS%s%s\n' "$t" "$sp" "$m"
               if [ "$n" = py ]; then
-                printf '%s\n%s\n' "${t#?}" "$f" >"$sd/next"
+                printf '%s\n%s\n' "$q" "$f" >"$sd/next"
               else
                 printf 'exec 1>&8 2>&9\ncase "$PWD" in "%s") \\. "./%s" ;; *) \\. "%s/%s" ;; esac </dev/null\n>"%s/r%s.$?"\n>"%s/done"\n' \
-                  "$PWD" "$f" "$PWD" "$f" "$sd" "${t#?}" "$sd" >"$sd/next"
+                  "$PWD" "$f" "$PWD" "$f" "$sd" "$q" "$sd" >"$sd/next"
               fi
-              if await "$sd" "r${t#?}"; then r=$v; else r=$v; gone; eval "g_$i=' R'"; fi
+              if await "$sd" "r$q"; then r=$v; else r=$v; gone; eval "g_$i=' R'"; fi
             fi
           fi
           printf '%sE%s\n' "$t" "$r"
@@ -102,7 +105,7 @@ enum RunnerScript {
         token: String, timeoutSeconds: Int, file: String, command: [String],
         session: (id: Int, driver: SessionDriver)? = nil
     ) -> [UInt8] {
-        let sessionLine = session.map { "\($0.id) \($0.driver.rawValue)" } ?? ""
+        let sessionLine = session.map { "\($0.id) \($0.driver.rawValue) \(newToken().dropFirst(4))" } ?? ""
         let lines = [token, String(timeoutSeconds), file, command.joined(separator: " "), sessionLine]
         return Array((lines.joined(separator: "\n") + "\n").utf8)
     }
