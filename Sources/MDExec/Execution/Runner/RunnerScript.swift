@@ -44,7 +44,7 @@ enum RunnerScript {
           if [ "$2" = py ]; then
             ( exec 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -u -c "$py" "$sd" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
           else
-            ( exec 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -c "exec 8>&1 9>&2; >\"$sd/p.\$\$\"; >\"$sd/done\"; trap 'return 130' INT; while __mdx=; do \\. \"$sd/next\"; done" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
+            ( exec 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -c "exec 8>&1 9>&2; >\"$sd/p.\$\$\"; >\"$sd/done\"; trap 'return 130' INT; while __mdx=; do POSIXLY_CORRECT=1; \\. \"$sd/next\"; done" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
           fi
           await "$sd" p || return 1
           sp=$v
@@ -81,7 +81,7 @@ enum RunnerScript {
               if [ "$n" = py ]; then
                 printf '%s\n%s\n' "$q" "$f" >"$sd/next"
               else
-                printf 'exec 1>&8 2>&9\ncase "$PWD" in "%s") \\. "./%s" ;; *) \\. "%s/%s" ;; esac </dev/null\n>"%s/r%s.$?"\n>"%s/done"\n' \
+                printf 'exec 1>&8 2>&9\nunset -f . exec unset\nunset POSIXLY_CORRECT\ncase "$PWD" in "%s") \\. "./%s" ;; *) \\. "%s/%s" ;; esac </dev/null\n>"%s/r%s.$?"\n>"%s/done"\n' \
                   "$PWD" "$f" "$PWD" "$f" "$sd" "$q" "$sd" >"$sd/next"
               fi
               if await "$sd" "r$q"; then r=$v; else r=$v; gone; eval "g_$i=' R'"; fi

@@ -10,11 +10,14 @@
 /// A shell session is `sh -c LOOP` (or `bash`), the loop sourcing what the runner writes in
 /// the session's `next` fifo: `exec 1>&8 2>&9` (the session's own streams, saved on fds 8
 /// and 9 when it started: a block that closed or redirected its streams does not silence the
-/// next), `\. "./FILE" </dev/null` (the workspace's path before it once a block left the
+/// next), `unset -f . exec unset`, `unset POSIXLY_CORRECT`, `\. "./FILE" </dev/null` (the workspace's path before it once a block left the
 /// workspace), then a redirection that creates the result file named
 /// after `$?`, then one that opens `done`. Only redirections, assignments and special
 /// built-ins: nothing a block can redefine (a function named `printf`, `PATH=`, `IFS`, `cd`,
-/// `set -u`) is used. A block that closes fd 8 or 9 ends its session (restarted next time).
+/// `set -u`) is used. bash lets a function shadow even a special built-in (`.`, `exec`,
+/// `unset`) outside POSIX mode, so the loop sets `POSIXLY_CORRECT` (an assignment: POSIX
+/// mode, special built-ins first) before reading the next block; the block's text then
+/// removes functions named `.`, `exec` or `unset` and unsets it before sourcing the block. A block that closes fd 8 or 9 ends its session (restarted next time).
 public enum SessionDriver: String, Sendable, Equatable {
     case python = "py"
     case shell = "sh"
