@@ -4,11 +4,16 @@ import Synchronization
 extension EngineClient {
     /// True when the engine has the image locally (`GET /images/{name}/json`; 404 is false).
     public func imageExists(_ reference: String) async throws(EngineError) -> Bool {
+        try await inspectImage(reference) != nil
+    }
+
+    /// The image's id and repository digests (`GET /images/{name}/json`); nil when the
+    /// engine does not have it.
+    public func inspectImage(_ reference: String) async throws(EngineError) -> ImageInfo? {
         let path = "/images/\(Self.imagePath(reference))/json"
         let response = try await request(.get, path)
-        if response.status == 404 { return false }
-        try check(response)
-        return true
+        if response.status == 404 { return nil }
+        return try decode(ImageInfo.self, from: response)
     }
 
     /// Pulls an image (`POST /images/create`), reporting each progress line as it arrives.

@@ -25,4 +25,13 @@ public protocol CodeExecutor: AnyObject, Sendable {
     /// Ends the environment and releases everything it holds, to the end even when the
     /// calling task is cancelled (cleanup is never cut short). Safe to call twice.
     func stop() async
+    /// Where blocks ran: the engine and image (once started) and the settings.
+    func provenance() async -> Provenance
+}
+
+extension CodeExecutor {
+    /// No engine, no image: the settings only.
+    public func provenance() async -> Provenance {
+        Provenance(settings: Provenance.Settings(configuration, container: false))
+    }
 }

@@ -7,12 +7,18 @@ public struct DocumentResult: Sendable, Equatable {
     /// The image the blocks ran in (nil for the local executor).
     public var image: String?
     public var blocks: [BlockResult]
+    /// Where and how the results were made (JSON only); nil when not known.
+    public var provenance: Provenance?
 
-    public init(document: String, executor: ExecutorKind, image: String?, blocks: [BlockResult]) {
+    public init(
+        document: String, executor: ExecutorKind, image: String?, blocks: [BlockResult],
+        provenance: Provenance? = nil
+    ) {
         self.document = document
         self.executor = executor
         self.image = image
         self.blocks = blocks
+        self.provenance = provenance
     }
 
     /// Counts of blocks by status.

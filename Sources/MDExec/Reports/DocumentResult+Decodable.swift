@@ -2,7 +2,7 @@
 /// from the blocks, and `outOfMemory`, which the schema does not carry, reads as false.
 extension DocumentResult: Decodable {
     enum CodingKeys: String, CodingKey {
-        case document, executor, image, blocks
+        case document, executor, image, blocks, provenance
     }
 
     public init(from decoder: any Decoder) throws {
@@ -11,7 +11,8 @@ extension DocumentResult: Decodable {
             document: try c.decode(String.self, forKey: .document),
             executor: try c.decode(ExecutorKind.self, forKey: .executor),
             image: try c.decodeIfPresent(String.self, forKey: .image),
-            blocks: try c.decode([BlockResult].self, forKey: .blocks))
+            blocks: try c.decode([BlockResult].self, forKey: .blocks),
+            provenance: try c.decodeIfPresent(Provenance.self, forKey: .provenance))
     }
 }
 

@@ -50,6 +50,7 @@ public enum JSONReport {
             ("document", .string(result.document)),
             ("executor", .string(result.executor.rawValue)),
             ("image", .optional(result.image)),
+            ("provenance", result.provenance.map(value(of:)) ?? .null),
             ("blocks", .array(result.blocks.map(value(of:)))),
             (
                 "summary",
@@ -61,6 +62,36 @@ public enum JSONReport {
                     ("skipped", .int(summary.skipped)),
                     ("not_run", .int(summary.notRun)),
                     ("cancelled", .int(summary.cancelled)),
+                ])
+            ),
+        ])
+    }
+
+    static func value(of provenance: Provenance) -> JSONValue {
+        let engine = provenance.engine.map { engine in
+            JSONValue.inlineObject([
+                ("kind", .string(engine.kind)), ("version", .string(engine.version)),
+                ("api_version", .string(engine.apiVersion)),
+            ])
+        }
+        let image = provenance.image.map { image in
+            JSONValue.object([
+                ("name", .string(image.name)), ("id", .optional(image.id)),
+                ("digests", .array(image.digests.map(JSONValue.string))),
+            ])
+        }
+        let settings = provenance.settings
+        return .object([
+            ("mdexec", .optional(provenance.mdexecVersion)),
+            ("engine", engine ?? .null),
+            ("image", image ?? .null),
+            (
+                "settings",
+                .inlineObject([
+                    ("mode", .string(settings.mode)), ("timeout", .int(settings.timeout)),
+                    ("network", .optional(settings.network)), ("memory", .optional(settings.memory)),
+                    ("cpus", .optional(settings.cpus)), ("pids_limit", .optional(settings.pidsLimit)),
+                    ("user", .optional(settings.user)), ("read_only", .optional(settings.readOnly)),
                 ])
             ),
         ])

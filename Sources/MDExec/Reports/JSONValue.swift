@@ -5,6 +5,8 @@ enum JSONValue: Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// A finite number, written as Swift prints it (`1.5`, `2.0`).
+    case double(Double)
     case string(String)
     case array([JSONValue])
     /// An object laid out over several lines.
@@ -19,6 +21,7 @@ enum JSONValue: Equatable {
     static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
     static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
     static func optional(_ value: Bool?) -> JSONValue { value.map(JSONValue.bool) ?? .null }
+    static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
 
     /// The serialised text, without a final newline.
     func serialized() -> String {
@@ -38,6 +41,7 @@ enum JSONValue: Equatable {
         case .null: out.appendLiteral("null")
         case .bool(let b): out.appendLiteral(b ? "true" : "false")
         case .int(let n): out.appendDecimal(n)
+        case .double(let x): out.append(contentsOf: Array((x.isFinite ? "\(x)" : "null").utf8))
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let items):
             guard !items.isEmpty else {

@@ -25,15 +25,22 @@ struct DocumentRun: Sendable {
             executor: executor,
             planner: BlockPlanner(languages: settings.languages, fresh: settings.configuration.fresh),
             options: settings.runOptions)
-        let outcome = await sequencer.run(loaded.document.blocks, path: loaded.path) { progress.handle($0) }
+        var outcome = await sequencer.run(loaded.document.blocks, path: loaded.path) { progress.handle($0) }
+        var provenance = await executor.provenance()
+        provenance.mdexecVersion = MdexecVersion.current
+        outcome.result.provenance = provenance
         await executor.stop()
         return outcome
     }
 
     /// The outcome when the executor never started: no block ran.
     private func unstarted(_ loaded: LoadedDocument, error: ExecutionError) -> BlockSequencer.Outcome {
-        BlockSequencer.unstarted(
+        var outcome = BlockSequencer.unstarted(
             loaded.document.blocks, path: loaded.path, executor: settings.executorKind,
             image: settings.executorKind == .docker ? settings.configuration.image : nil, error: error)
+        outcome.result.provenance = Provenance(
+            mdexecVersion: MdexecVersion.current,
+            settings: Provenance.Settings(settings.configuration, container: settings.executorKind == .docker))
+        return outcome
     }
 }

@@ -31,6 +31,8 @@ public final class DockerExecutor: CodeExecutor {
         var reader: Task<Void, Never>?
         /// The container cgroup's count of OOM kills when last read.
         var oomKills = 0
+        /// The image as the engine described it at start.
+        var imageInfo: ImageInfo?
     }
 
     /// - Parameters:
@@ -271,8 +273,9 @@ public final class DockerExecutor: CodeExecutor {
 
     private func ensureImage() async throws(ExecutionError) {
         let image = configuration.image
-        let present = try await engine("inspect the image \(image)") { try await self.client.imageExists(image) }
-        guard !present else { return }
+        let inspected = try await engine("inspect the image \(image)") { try await self.client.inspectImage(image) }
+        state.withLock { $0.imageInfo = inspected }
+        guard inspected == nil else { return }
         notes("pulling \(image) (not present locally)…")
         let notes = self.notes
         let lastStatus = Mutex<String?>(nil)
@@ -289,6 +292,21 @@ public final class DockerExecutor: CodeExecutor {
         } catch {
             throw ExecutionError(.infrastructure, "The image \(image) is not on this machine. \(error)")
         }
+        let pulled = try? await client.inspectImage(image)
+        state.withLock { $0.imageInfo = pulled ?? nil }
+    }
+
+    /// The engine (`GET /version`, asked once per client), the image as inspected at start,
+    /// and the settings.
+    public func provenance() async -> Provenance {
+        var provenance = Provenance(settings: Provenance.Settings(configuration, container: true))
+        if let version = try? await client.engineVersion() {
+            provenance.engine = Provenance.Engine(
+                kind: version.kind.rawValue, version: version.version, apiVersion: version.apiVersion.description)
+        }
+        let info = state.withLock { $0.imageInfo }
+        provenance.image = Provenance.Image(name: configuration.image, id: info?.id, digests: info?.repoDigests ?? [])
+        return provenance
     }
 
     /// Runs an engine call, turning its failure into an infrastructure error that says what
