@@ -96,14 +96,26 @@ struct BatchRun {
         } else {
             destination = mode == .run ? "-" : nil
         }
-        guard let destination else { return }
         let report = MarkdownReport.render(
             document: loaded.document, results: result.blocks, options: ReportOptions(timings: output.timings))
+        if let html = output.html {
+            let several = paths.count > 1
+            let page = several ? (html as NSString).appendingPathComponent(Self.pageName(loaded.path)) : html
+            try OutputFile.write(HTMLReport.render(report: report, result: result), to: page)
+        }
+        guard let destination else { return }
         if destination == "-" {
             FileHandle.standardOutput.write(Data(report))
         } else {
             try OutputFile.write(report, to: destination)
         }
+    }
+
+    /// `NAME.html` for the document `NAME.md` (or `NAME.markdown`, or any other name).
+    static func pageName(_ path: String) -> String {
+        let name = (path as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        return (stem.isEmpty ? name : stem) + ".html"
     }
 
     private func printDifferences(_ loaded: LoadedDocument, _ result: DocumentResult) {

@@ -21,6 +21,16 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write the results as JUnit XML to PATH.", valueName: "PATH"))
     var junit: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also write the report as one self-contained HTML page to PATH.",
+            discussion: """
+                With several documents PATH is an existing directory, and each page is PATH/NAME.html \
+                (`--output-dir DIR --html DIR` puts each page beside its report). No network is needed \
+                to view it: the style is inline, there are no scripts.
+                """, valueName: "PATH"))
+    var html: String?
+
     @Flag(name: [.short, .long], help: "No progress lines on standard error.")
     var quiet = false
 
@@ -38,6 +48,12 @@ struct OutputOptions: ParsableArguments {
         }
         if writesReports && documents.count > 1 && outputDir == nil && !inPlace {
             throw ValidationError("Several documents need --output-dir DIR or --in-place.")
+        }
+        if documents.count > 1, let html {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: html, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("With several documents, --html takes an existing directory (got \(html)).")
+            }
         }
         if let outputDir {
             var isDirectory: ObjCBool = false

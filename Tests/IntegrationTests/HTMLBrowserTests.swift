@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// The HTML page in a real browser (headless Chromium, offline): what it shows, and that
+/// nothing a block printed runs. With CI=true a missing Chromium is a failure.
+@Suite("the HTML report in a real browser", .serialized)
+struct HTMLBrowserTests {
+    static var chromium: String? {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs Chromium headless with `arguments` on `page`; its standard output.
+    static func chromium(_ arguments: [String], page: String, profile: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(chromium))
+        process.arguments =
+            ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)"]
+            + arguments + [URL(fileURLWithPath: page).absoluteString]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("statuses, escaped output, no script runs; a screenshot kept in .build/")
+    func page() throws {
+        guard Self.chromium != nil else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("CI=true and no Chromium (apt-get install chromium): the browser test cannot run")
+            } else {
+                print("WARNING: no Chromium: the HTML browser test SKIPS (apt-get install chromium)")
+            }
+            return
+        }
+        let scratch = try Scratch()
+        let doc = try scratch.write(
+            "page.md",
+            """
+            # A page
+
+            Raw HTML <script>document.title = 'pwned-by-document'</script> is left out.
+
+            ```sh
+            echo "<script>document.title = 'pwned-by-output'</script>"
+            echo '<img src=x onerror="document.title=1">'
+            ```
+
+            ```python
+            raise SystemExit(3)
+            ```
+
+            ```sh skip
+            echo never
+            ```
+
+            """)
+        let html = scratch.path + "/page.html"
+        let run = try CLI.run([
+            "run", "--executor", "local", "--quiet", "--keep-going", "--html", html, "-o", scratch.path + "/r.md", doc,
+        ])
+        #expect(run.status == 1, "\(run.stderr)")
+        let dom = try Self.chromium(["--dump-dom"], page: html, profile: scratch.path + "/profile")
+        #expect(dom.contains("page.md · mdexec report</title>"), "no script changed the title: \(dom.prefix(300))")
+        #expect(dom.contains("<!-- raw HTML omitted -->"), "raw HTML in the document is left out (its text stays text)")
+        #expect(dom.contains("&lt;script&gt;document.title = 'pwned-by-output'&lt;/script&gt;"), "the output is text")
+        #expect(!dom.contains("<img"), "no element made from output")
+        #expect(!dom.lowercased().contains("<script"))
+        for label in ["passed", "failed", "skipped"] {
+            #expect(dom.contains("class=\"mdexec-label status-\(label)\">\(label)</span>"), "\(label)")
+        }
+        #expect(dom.contains("exit code 3"))
+        // For a person to look at: CI keeps .build/ as its artefact.
+        let root = URL(fileURLWithPath: Samples.directory).deletingLastPathComponent().path
+        let shot = root + "/.build/html-report.png"
+        _ = try Self.chromium(
+            ["--screenshot=\(shot)", "--window-size=1000,1100", "--hide-scrollbars"], page: html,
+            profile: scratch.path + "/profile")
+        let size = (try? FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int) ?? 0
+        #expect(size > 1000, "a screenshot at \(shot)")
+    }
+}
