@@ -26,6 +26,8 @@ public struct BlockResult: Sendable, Equatable {
     public var session: String?
     /// Its session had ended before it and was started anew (its state was lost).
     public var sessionRestarted: Bool
+    /// The pictures it made, as copied into the assets folder, in report order.
+    public var images: [BlockImage] = []
 
     /// Whether the block's code was executed and has an exit code: only such blocks get
     /// an output block in the report (a `file=` block that was only written does not).

@@ -101,6 +101,10 @@ public struct BlockSequencer: Sendable {
             return result
         case .run(let file, let code, let interpreter, let session):
             try await executor.writeFile(file, contents: Array(code.utf8))
+            let collector = options.imageDestination.flatMap { destination in
+                executor.hostWorkspace.map { ImageCollector(workspace: $0, destination: destination) }
+            }
+            let before = collector?.snapshot()
             let job = ExecutionJob(
                 file: file, command: interpreter.command,
                 timeoutSeconds: block.info.timeout ?? executor.configuration.timeout, session: session)
@@ -110,6 +114,14 @@ public struct BlockSequencer: Sendable {
             result.stdout = text.stdout
             result.stderr = text.stderr
             result.output = text.output
+            if let collector, let before, !outcome.cancelled {
+                let (images, notes) = collector.collect(blockIndex: block.index, before: before)
+                result.images = images
+                for note in notes {
+                    if !result.output.isEmpty && !result.output.hasSuffix("\n") { result.output += "\n" }
+                    result.output += note + "\n"
+                }
+            }
             result.exitCode = outcome.exitCode
             result.outOfMemory = outcome.outOfMemory
             result.session = outcome.session?.label

@@ -27,9 +27,14 @@ public protocol CodeExecutor: AnyObject, Sendable {
     func stop() async
     /// Where blocks ran: the engine and image (once started) and the settings.
     func provenance() async -> Provenance
+    /// The workspace as a folder on this machine, when it is one (not with a `tcp://`
+    /// engine): where the pictures blocks make are looked for.
+    var hostWorkspace: String? { get }
 }
 
 extension CodeExecutor {
+    public var hostWorkspace: String? { nil }
+
     /// No engine, no image: the settings only.
     public func provenance() async -> Provenance {
         Provenance(settings: Provenance.Settings(configuration, container: false))

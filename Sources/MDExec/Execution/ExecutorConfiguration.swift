@@ -34,6 +34,9 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
     /// Runs every block in a process of its own (the ancestor's way), not in its
     /// language's session (notebook mode, the default).
     public var fresh = false
+    /// Where the pictures blocks make are copied (`NAME_files/` beside the report when nil
+    /// and the report is a file; not collected when it goes to standard output).
+    public var assetsDir: String?
     public var network = "none"
     /// A memory limit such as `512m` or `2g` (memory and swap together).
     public var memory: String?
@@ -58,6 +61,7 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
         case extraHosts = "extra_hosts"
         case initCommand = "init_command"
         case deleteTmpFiles = "delete_tmp_files"
+        case assetsDir = "assets_dir"
         case pidsLimit = "pids_limit"
         case readOnly = "read_only"
     }

@@ -7,6 +7,8 @@ public struct RunOptions: Sendable, Equatable {
     public var maxOutputBytes = 1 << 20
     /// Compare each executed block's output with its recorded output (`mdexec check`).
     public var compareOutputs = false
+    /// Where the blocks' pictures go; nil: none is collected.
+    public var imageDestination: ImageDestination?
 
     public init() {}
 }

@@ -171,9 +171,39 @@ struct BlockAssembler {
             if line.consume(node.containers[...]), let code = Self.exitCode(line) {
                 exitCode = code
                 lastLine = next
+                // mdexec's image lines after it belong to the result too.
+                while lastLine + 1 <= lines.lineCount {
+                    var imageLine = cursor(lastLine + 1)
+                    guard imageLine.consume(node.containers[...]), Self.isOwnImageLine(imageLine) else { break }
+                    lastLine += 1
+                }
             }
         }
         return RecordedResult(output: node.literal, exitCode: exitCode, firstLine: node.startLine, lastLine: lastLine)
+    }
+
+    /// `![ALT](PATH)` (or `(<PATH>)`) whose PATH ends in one of mdexec's own image names,
+    /// `block-<index>-<n>.<ext>`, then only whitespace.
+    static func isOwnImageLine(_ cursor: LineCursor) -> Bool {
+        var cursor = cursor
+        let first = cursor.firstNonspace()
+        guard first.column - cursor.column <= 3 else { return false }
+        var text = cursor.bytes[first.offset..<cursor.end]
+        while let last = text.last, last == 0x20 || last == 0x09 { text = text.dropLast() }
+        guard text.starts(with: "![".utf8), text.last == UInt8(ascii: ")") else { return false }
+        // The alt text ends at its first `]` not escaped by a backslash (mdexec escapes `[`,
+        // `]` and `\` in it); the target follows in parentheses.
+        var at = text.startIndex + 2
+        while at < text.endIndex, text[at] != UInt8(ascii: "]") {
+            at += text[at] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        guard at + 1 < text.endIndex, text[at + 1] == UInt8(ascii: "(") else { return false }
+        var target = text[(at + 2)..<(text.endIndex - 1)]
+        if target.first == UInt8(ascii: "<"), target.last == UInt8(ascii: ">") {
+            target = target.dropFirst().dropLast()
+        }
+        let name = target.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last ?? target[...]
+        return BlockImage.isOwnName(Substring(decoding: name, as: UTF8.self))
     }
 
     /// `exit code: N`, optionally followed by ` (anything)`, then only whitespace;

@@ -18,7 +18,7 @@ extension DocumentResult: Decodable {
 
 extension BlockResult: Decodable {
     enum CodingKeys: String, CodingKey {
-        case index, line, language, filename, status, stdout, stderr, output, matched, reason, session
+        case index, line, language, filename, status, stdout, stderr, output, matched, reason, session, images
         case sessionRestarted = "session_restarted"
         case exitCode = "exit_code"
         case durationMs = "duration_ms"
@@ -43,5 +43,6 @@ extension BlockResult: Decodable {
             reason: try c.decodeIfPresent(String.self, forKey: .reason),
             session: try c.decodeIfPresent(String.self, forKey: .session),
             sessionRestarted: try c.decodeIfPresent(Bool.self, forKey: .sessionRestarted) ?? false)
+        images = try c.decodeIfPresent([BlockImage].self, forKey: .images) ?? []
     }
 }

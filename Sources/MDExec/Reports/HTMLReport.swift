@@ -8,8 +8,11 @@ import Foundation
 /// Nothing loads from the network: the style is inline, there are no scripts, fonts or
 /// external images; light and dark colour schemes; readable when printed.
 public enum HTMLReport {
-    /// The page for `result`, from `report`, the annotated Markdown report of the same run.
-    public static func render(report: [UInt8], result: DocumentResult) -> [UInt8] {
+    /// The page for `result`, from `report`, the annotated Markdown report of the same run;
+    /// `image` gives an image's bytes (from the assets folder), embedded as a `data:` URI.
+    public static func render(
+        report: [UInt8], result: DocumentResult, image: (BlockImage) -> [UInt8]? = { _ in nil }
+    ) -> [UInt8] {
         var page = ""
         page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -18,7 +21,7 @@ public enum HTMLReport {
             "<title>\(escaped(result.document)) · mdexec report</title>\n<style>\n\(style)</style>\n</head>\n<body>\n"
         page += summary(result)
         page += "<main class=\"mdexec-document\">\n"
-        page += body(report: report, blocks: result.blocks)
+        page += body(report: report, blocks: result.blocks, image: image)
         page += "</main>\n</body>\n</html>\n"
         return Array(page.utf8)
     }
@@ -81,7 +84,7 @@ public enum HTMLReport {
 
     /// The report's HTML, with each block wrapped in a section that carries its status and,
     /// when it ran, its output in place of the report's `output` fence and exit line.
-    private static func body(report: [UInt8], blocks: [BlockResult]) -> String {
+    private static func body(report: [UInt8], blocks: [BlockResult], image: (BlockImage) -> [UInt8]?) -> String {
         guard
             let document = report.withUnsafeBufferPointer({ buffer in
                 cmark_parse_document(
@@ -94,7 +97,7 @@ public enum HTMLReport {
         report.withUnsafeBufferPointer { bytes in
             collectBlocks(document, into: &fenced, bytes: bytes, lines: LineTable(bytes))
         }
-        for (node, result) in zip(fenced, blocks) { wrap(node, result) }
+        for (node, result) in zip(fenced, blocks) { wrap(node, result, image: image) }
         guard let rendered = cmark_render_html(document, CMARK_OPT_DEFAULT) else { return "" }
         defer { free(rendered) }
         return String(cString: rendered)
@@ -134,7 +137,7 @@ public enum HTMLReport {
 
     /// Puts `node` in a section with its status; an executed block's output fence and exit
     /// line, which the report placed right after it, are replaced by the escaped output.
-    private static func wrap(_ node: OpaquePointer, _ result: BlockResult) {
+    private static func wrap(_ node: OpaquePointer, _ result: BlockResult, image: (BlockImage) -> [UInt8]?) {
         guard let section = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
         var head = "<section class=\"mdexec-block \(cssClass(result.status))\" id=\"block-\(result.index + 1)\">\n"
         head += "<div class=\"mdexec-head\"><span class=\"mdexec-label \(cssClass(result.status))\">"
@@ -175,6 +178,22 @@ public enum HTMLReport {
             "<pre class=\"mdexec-output\" aria-label=\"output of block \(result.index + 1)\">\(text)</pre>")
         cmark_node_set_on_exit(output, "")
         cmark_node_append_child(section, output)
+        // The report's image lines went with its exit line's paragraph: the page embeds them.
+        for (picture, alt) in zip(result.images, RecordedResultText.imageAlts(result)) {
+            guard let figure = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            if let bytes = image(picture) {
+                let uri = "data:\(picture.mediaType);base64,\(Data(bytes).base64EncodedString())"
+                cmark_node_set_on_enter(
+                    figure,
+                    "<figure class=\"mdexec-image\"><img alt=\"\(escaped(alt))\" src=\"\(uri)\"><figcaption>\(escaped(alt))</figcaption></figure>"
+                )
+            } else {
+                cmark_node_set_on_enter(
+                    figure, "<p class=\"mdexec-missing\">image \(escaped(picture.path)) is missing</p>")
+            }
+            cmark_node_set_on_exit(figure, "")
+            cmark_node_append_child(section, figure)
+        }
     }
 
     /// The text of a paragraph's inline children.
@@ -213,6 +232,7 @@ public enum HTMLReport {
         .mdexec-output { border-style: dashed; }
         .mdexec-output:empty::before { content: "(no output)"; color: var(--muted); }
         img { max-width: 100%; }
+        .mdexec-image { margin: 0.5rem 0; } .mdexec-image figcaption { font-size: 0.85em; color: var(--muted); }
         @media print { body { max-width: none; padding: 0; } pre { white-space: pre-wrap; border-color: #999; }
           .mdexec-label { color: #000; background: none; border: 1px solid #000; } }
 

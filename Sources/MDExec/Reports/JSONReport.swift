@@ -111,6 +111,17 @@ public enum JSONReport {
             ("duration_ms", .optional(block.durationMs)),
             ("session", .optional(block.session)),
             ("session_restarted", .bool(block.sessionRestarted)),
+            (
+                "images",
+                .array(
+                    block.images.map { image in
+                        .inlineObject([
+                            ("path", .string(image.path)), ("source", .string(image.source)),
+                            ("media_type", .string(image.mediaType)), ("bytes", .int(image.bytes)),
+                            ("sha256", .string(image.sha256)),
+                        ])
+                    })
+            ),
             ("expected_output", .optional(block.expectedOutput)),
             ("matched", .optional(block.matched)),
             ("reason", .optional(block.reason)),

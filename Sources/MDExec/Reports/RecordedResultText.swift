@@ -72,7 +72,24 @@ struct RecordedResultText {
         if !output.isEmpty && !output.hasSuffix("\n") { text += "\n" }
         text += fence + "\n"
         text += exitLine(result, expectedExit: block.info.expectedExit, timings: options.timings) + "\n"
+        for line in imageLines(result) { text += line + "\n" }
         return text
+    }
+
+    /// One `![ALT](PATH)` line per image, in order: ALT is `figure N` for a figure or a
+    /// display (N counts them in the block), the workspace path for an image file.
+    static func imageLines(_ result: BlockResult) -> [String] {
+        zip(result.images, imageAlts(result)).map { image, alt in image.reportLine(alt: alt) }
+    }
+
+    /// Each image's alternative text: `figure N` for a figure or a display, else its path.
+    static func imageAlts(_ result: BlockResult) -> [String] {
+        var figures = 0
+        return result.images.map { image in
+            guard image.source == "figure" || image.source == "display" else { return image.source }
+            figures += 1
+            return "figure \(figures)"
+        }
     }
 
     /// The recorded result's lines, each starting with the block's container prefix.
@@ -95,6 +112,7 @@ struct RecordedResultText {
         lines.append(prefix + fence)
         lines.append(
             prefix + exitLine(result, expectedExit: block.info.expectedExit, timings: options.timings))
+        lines += imageLines(result).map { prefix + $0 }
         return lines
     }
 }

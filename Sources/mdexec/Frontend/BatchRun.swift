@@ -25,6 +25,13 @@ struct BatchRun {
             StandardError.error("warning: --executor local runs every block on this machine with NO isolation.")
         }
 
+        if mode == .run, !settings.quiet, documents.contains(where: { reportDestination($0) == "-" }),
+            settings.configuration.assetsDir == nil
+        {
+            StandardError.error(
+                "note: the report goes to standard output, so pictures blocks make are not collected"
+                    + " (use -o FILE or --assets-dir DIR)")
+        }
         let watcher = SignalWatcher()
         let work = Task { await runAll(documents) }
         watcher.start { work.cancel() }
@@ -74,7 +81,8 @@ struct BatchRun {
                 let printer = ProgressPrinter(
                     quiet: settings.quiet, live: live, document: several ? loaded.path : nil,
                     total: loaded.document.blocks.count)
-                group.addTask { (position, await documentRun.run(loaded, progress: printer)) }
+                let images = imageDestination(for: loaded)
+                group.addTask { (position, await documentRun.run(loaded, progress: printer, images: images)) }
             }
             for _ in 0..<min(settings.jobs, documents.count) { launch() }
             for await (position, outcome) in group {
@@ -85,23 +93,73 @@ struct BatchRun {
         }
     }
 
-    private func writeReport(_ loaded: LoadedDocument, _ result: DocumentResult) throws {
-        let destination: String?
-        if output.inPlace {
-            destination = loaded.path
-        } else if let dir = output.outputDir {
-            destination = (dir as NSString).appendingPathComponent((loaded.path as NSString).lastPathComponent)
-        } else if let path = output.output {
-            destination = path
-        } else {
-            destination = mode == .run ? "-" : nil
+    /// Where the report of `loaded` goes: a path, `-` for standard output, or nil (none).
+    private func reportDestination(_ loaded: LoadedDocument) -> String? {
+        if output.inPlace { return loaded.path }
+        if let dir = output.outputDir {
+            return (dir as NSString).appendingPathComponent((loaded.path as NSString).lastPathComponent)
         }
+        if let path = output.output { return path }
+        return mode == .run ? "-" : nil
+    }
+
+    /// Where the pictures of `loaded` go: `--assets-dir` (`DIR/NAME_files` with several
+    /// documents), else `NAME_files/` beside a report written to a regular file; nil when
+    /// the report goes to standard output, a device or nowhere.
+    private func imageDestination(for loaded: LoadedDocument) -> ImageDestination? {
+        let report = reportDestination(loaded).flatMap { path -> String? in
+            guard path != "-" else { return nil }
+            var info = stat()
+            guard stat(path, &info) == 0 else { return path }
+            return (info.st_mode & S_IFMT) == S_IFREG ? path : nil
+        }
+        func folder(_ path: String) -> String {
+            ((path as NSString).lastPathComponent as NSString).deletingPathExtension + "_files"
+        }
+        let directory: String
+        if let assets = settings.configuration.assetsDir {
+            directory = paths.count > 1 ? (assets as NSString).appendingPathComponent(folder(loaded.path)) : assets
+        } else if let report {
+            directory = ((report as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+                folder(report))
+        } else {
+            return nil
+        }
+        let base = report.map { ($0 as NSString).deletingLastPathComponent } ?? FileManager.default.currentDirectoryPath
+        return ImageDestination(directory: directory, link: Self.relativePath(from: base, to: directory))
+    }
+
+    /// `target` as a relative path from the folder `base` (both made absolute first).
+    static func relativePath(from base: String, to target: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        func parts(_ path: String) -> [String] {
+            let absolute = path.hasPrefix("/") ? path : (cwd as NSString).appendingPathComponent(path)
+            return (absolute as NSString).standardizingPath.split(separator: "/").map(String.init)
+        }
+        let (from, to) = (parts(base.isEmpty ? "." : base), parts(target))
+        var common = 0
+        while common < from.count, common < to.count, from[common] == to[common] { common += 1 }
+        let path = Array(repeating: "..", count: from.count - common) + to[common...]
+        return path.joined(separator: "/")
+    }
+
+    private func writeReport(_ loaded: LoadedDocument, _ result: DocumentResult) throws {
+        let destination = reportDestination(loaded)
         let report = MarkdownReport.render(
             document: loaded.document, results: result.blocks, options: ReportOptions(timings: output.timings))
         if let html = output.html {
             let several = paths.count > 1
             let page = several ? (html as NSString).appendingPathComponent(Self.pageName(loaded.path)) : html
-            try OutputFile.write(HTMLReport.render(report: report, result: result), to: page)
+            let images = imageDestination(for: loaded)
+            try OutputFile.write(
+                HTMLReport.render(report: report, result: result) { image in
+                    guard let images else { return nil }
+                    let name = (image.path as NSString).lastPathComponent
+                    return try? [UInt8](
+                        Data(
+                            contentsOf: URL(
+                                fileURLWithPath: (images.directory as NSString).appendingPathComponent(name))))
+                }, to: page)
         }
         guard let destination else { return }
         if destination == "-" {

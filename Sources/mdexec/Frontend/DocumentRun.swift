@@ -6,7 +6,17 @@ import MDExec
 struct DocumentRun: Sendable {
     var settings: RunSettings
 
-    func run(_ loaded: LoadedDocument, progress: ProgressPrinter) async -> BlockSequencer.Outcome {
+    /// Runs `loaded`; its pictures go to `images` (nil: none is collected).
+    func run(
+        _ loaded: LoadedDocument, progress: ProgressPrinter, images: ImageDestination?
+    ) async -> BlockSequencer.Outcome {
+        if let images {
+            for name in images.removeOwnFiles() {
+                StandardError.error("warning: cannot remove the old image \(name) from \(images.directory)")
+            }
+        }
+        var runOptions = settings.runOptions
+        runOptions.imageDestination = images
         let executor: any CodeExecutor
         do {
             executor = try ExecutorFactory.make(
@@ -14,6 +24,11 @@ struct DocumentRun: Sendable {
                 progress: progress)
         } catch {
             return unstarted(loaded, error: error)
+        }
+        if images != nil, executor.hostWorkspace == nil {
+            StandardError.error(
+                "warning: \(loaded.path): pictures are not collected with a remote engine (tcp://): its files are not on this machine"
+            )
         }
         do {
             try await executor.start()
@@ -24,7 +39,7 @@ struct DocumentRun: Sendable {
         let sequencer = BlockSequencer(
             executor: executor,
             planner: BlockPlanner(languages: settings.languages, fresh: settings.configuration.fresh),
-            options: settings.runOptions)
+            options: runOptions)
         var outcome = await sequencer.run(loaded.document.blocks, path: loaded.path) { progress.handle($0) }
         var provenance = await executor.provenance()
         provenance.mdexecVersion = MdexecVersion.current

@@ -86,6 +86,18 @@ struct ExecutorOptions: ParsableArguments {
                 """))
     var fresh = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Copy the pictures blocks make into DIR (default: NAME_files/ beside the report NAME.md).",
+            discussion: """
+                Figures and display() of python sessions, and image files a block created or changed \
+                in the workspace (.png .jpg .jpeg .gif .svg .webp), become block-<index>-<n>.<ext> \
+                there, linked after the block's exit line. With several documents each gets \
+                DIR/NAME_files/. When the report goes to standard output, none is collected unless \
+                --assets-dir is given.
+                """, valueName: "DIR"))
+    var assetsDir: String?
+
     @Option(help: ArgumentHelp("The container's network (default none: no network at all).", valueName: "NAME"))
     var network: String?
 
@@ -147,6 +159,7 @@ struct ExecutorOptions: ParsableArguments {
         flags[.initCommand] = initCommand
         if deleteTmpFiles { flags[.deleteTmpFiles] = true }
         if fresh { flags[.fresh] = true }
+        flags[.assetsDir] = assetsDir
         flags[.network] = network
         flags[.memory] = memory
         flags[.cpus] = cpus

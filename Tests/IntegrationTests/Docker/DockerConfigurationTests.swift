@@ -39,6 +39,7 @@ extension DockerTests {
             c.user = "1000:1000"
             c.readOnly = true
             c.fresh = true
+            c.assetsDir = "figures"
             return c
         }
 

@@ -58,6 +58,7 @@ struct JSONReportTests {
                   "duration_ms": 41,
                   "session": "python",
                   "session_restarted": false,
+                  "images": [],
                   "expected_output": null,
                   "matched": null,
                   "reason": null

@@ -72,6 +72,9 @@ public final class DockerExecutor: CodeExecutor {
     /// Whether the engine is remote (`tcp://`): files are uploaded, not bind-mounted.
     var isRemote: Bool { client.host.isRemote }
 
+    /// The bind-mounted work dir; nil with a remote engine (its files are not on this machine).
+    public var hostWorkspace: String? { isRemote ? nil : workDir }
+
     // MARK: - Lifecycle
 
     public func start() async throws(ExecutionError) {

@@ -66,6 +66,28 @@ public enum SessionDriver: String, Sendable, Equatable {
                     fresh = io.TextIOWrapper(io.FileIO(1 if name == "stdout" else 2, "w", closefd=False), write_through=True)
                     setattr(sys, name, fresh)
 
+            shown = [0]
+
+            def display(*objects):
+                """Shows each object: an image for one with _repr_png_, _repr_jpeg_ or _repr_svg_, its repr otherwise."""
+                for obj in objects:
+                    for method, ext in (("_repr_png_", "png"), ("_repr_jpeg_", "jpeg"), ("_repr_svg_", "svg")):
+                        make = getattr(obj, method, None)
+                        data = make() if callable(make) else None
+                        if data is not None:
+                            if isinstance(data, str):
+                                data = data.encode("utf-8")
+                            folder = os.path.join(base, ".mdexec", "out")
+                            os.makedirs(folder, exist_ok=True)
+                            shown[0] += 1
+                            with open(os.path.join(folder, "%09d.display.%s" % (shown[0], ext)), "wb") as f:
+                                f.write(data)
+                            break
+                    else:
+                        print(repr(obj))
+
+            builtins.display = display
+
             def hidden(source, node):
                 line = source.splitlines()[node.end_lineno - 1] if node.end_lineno <= len(source.splitlines()) else b""
                 return line[node.end_col_offset:].lstrip().startswith(b";")
