@@ -26,6 +26,40 @@ struct HTMLBrowserTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    @Test("every picture of the page decodes in the browser (natural width > 0), offline")
+    func picturesDecode() throws {
+        guard Self.chromium != nil else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("CI=true and no Chromium (apt-get install chromium): the browser test cannot run")
+            }
+            return
+        }
+        let scratch = try Scratch()
+        let doc = try scratch.write("doc.md", ImageTests.document)
+        let html = scratch.path + "/page.html"
+        let run = try CLI.run([
+            "run", "--executor", "local", "--quiet", "-o", scratch.path + "/report.md", "--html", html, doc,
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        // The page has no script of its own: a copy gets one that writes each image's
+        // natural width into the title once the page has loaded.
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        let probe =
+            "<script>addEventListener('load', () => { document.title = 'widths:' + "
+            + "Array.from(document.images, i => i.naturalWidth).join(','); });</script></body>"
+        let probed = scratch.path + "/probed.html"
+        try page.replacingOccurrences(of: "</body>", with: probe).write(
+            toFile: probed, atomically: true, encoding: .utf8)
+        let dom = try Self.chromium(
+            ["--dump-dom", "--virtual-time-budget=5000"], page: probed, profile: scratch.path + "/p")
+        let title = dom.components(separatedBy: "<title>").dropFirst().first?.components(separatedBy: "</title>").first
+        let widths = (title ?? "").replacingOccurrences(of: "widths:", with: "").split(separator: ",").compactMap {
+            Int($0)
+        }
+        #expect(widths.count == 3, "three pictures on the page: \(title ?? "no title")")
+        #expect(widths.allSatisfy { $0 > 0 }, "every picture decodes: \(widths)")
+    }
+
     @Test("statuses, escaped output, no script runs; a screenshot kept in .build/")
     func page() throws {
         guard Self.chromium != nil else {
