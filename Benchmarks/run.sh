@@ -250,30 +250,26 @@ record "big.bytes $(wc -c < "$RUN/big.md")"
 if command -v cmark >/dev/null; then HAVE_CMARK=1; else HAVE_CMARK=0; note cmark "cmark not installed (apt-get install cmark)"; fi
 gen print "$PRINT_MIB" "$RUN/print.md"
 
+# ensure_venv NAME VENV READY_CHECK PACKAGE...: a venv of VENV holding the packages (made
+# when READY_CHECK fails); false, with a note, when it cannot be had.
+ensure_venv() {
+  local name="$1" venv="$2" ready="$3"; shift 3
+  "$ready" && return 0
+  say "installing $* into $venv"
+  rm -rf "$venv"
+  { python3 -m venv "$venv" && "$venv/bin/pip" install -q "$@"; } > "$RUN/$name-pip.log" 2>&1 || true
+  "$ready" && return 0
+  note "$name" "cannot install $* (no venv/PyPI?): $(tail -2 "$RUN/$name-pip.log" 2>/dev/null | tr '\n' ' ')"
+  return 1
+}
+
 if [ "$AUTOGEN" = 1 ]; then
-  if ! autogen_ready; then
-    say "installing autogen-ext[docker]==0.7.5 into $VENV"
-    rm -rf "$VENV"
-    { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q 'autogen-ext[docker]==0.7.5'; } > "$RUN/pip.log" 2>&1 || true
-  fi
-  if ! autogen_ready; then
-    AUTOGEN=0
-    note autogen "cannot install autogen-ext[docker]==0.7.5 (no venv/PyPI?): $(tail -2 "$RUN/pip.log" 2>/dev/null | tr '\n' ' ')"
-  fi
+  ensure_venv autogen "$VENV" autogen_ready 'autogen-ext[docker]==0.7.5' || AUTOGEN=0
 else
   note autogen "skipped (--no-autogen)"
 fi
-
 if [ "$JUPYTER" = 1 ]; then
-  if ! jupyter_ready; then
-    say "installing ${JUPYTER_PINS[*]} into $JVENV"
-    rm -rf "$JVENV"
-    { python3 -m venv "$JVENV" && "$JVENV/bin/pip" install -q "${JUPYTER_PINS[@]}"; } > "$RUN/jupyter-pip.log" 2>&1 || true
-  fi
-  if ! jupyter_ready; then
-    JUPYTER=0
-    note jupyter "cannot install ${JUPYTER_PINS[*]} (no venv/PyPI?): $(tail -2 "$RUN/jupyter-pip.log" 2>/dev/null | tr '\n' ' ')"
-  fi
+  ensure_venv jupyter "$JVENV" jupyter_ready "${JUPYTER_PINS[@]}" || JUPYTER=0
 else
   note jupyter "skipped (--no-jupyter)"
 fi

@@ -9,6 +9,17 @@ struct HTMLBrowserTests {
         ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Whether Chromium is here; with CI=true its absence is a failure, elsewhere a warning.
+    static func available() -> Bool {
+        guard chromium == nil else { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("CI=true and no Chromium (apt-get install chromium): the browser test cannot run")
+        } else {
+            print("WARNING: no Chromium: the HTML browser tests SKIP (apt-get install chromium)")
+        }
+        return false
+    }
+
     /// Runs Chromium headless with `arguments` on `page`; its standard output.
     static func chromium(_ arguments: [String], page: String, profile: String) throws -> String {
         let process = Process()
@@ -28,19 +39,9 @@ struct HTMLBrowserTests {
 
     @Test("every picture of the page decodes in the browser (natural width > 0), offline")
     func picturesDecode() throws {
-        guard Self.chromium != nil else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("CI=true and no Chromium (apt-get install chromium): the browser test cannot run")
-            }
-            return
-        }
+        guard Self.available() else { return }
         let scratch = try Scratch()
-        let doc = try scratch.write("doc.md", ImageTests.document)
-        let html = scratch.path + "/page.html"
-        let run = try CLI.run([
-            "run", "--executor", "local", "--quiet", "-o", scratch.path + "/report.md", "--html", html, doc,
-        ])
-        #expect(run.status == 0, "\(run.stderr)")
+        let html = try ImageTests.page(in: scratch)
         // The page has no script of its own: a copy gets one that writes each image's
         // natural width into the title once the page has loaded.
         let page = try String(contentsOfFile: html, encoding: .utf8)
@@ -62,14 +63,7 @@ struct HTMLBrowserTests {
 
     @Test("statuses, escaped output, no script runs; a screenshot kept in .build/")
     func page() throws {
-        guard Self.chromium != nil else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" {
-                Issue.record("CI=true and no Chromium (apt-get install chromium): the browser test cannot run")
-            } else {
-                print("WARNING: no Chromium: the HTML browser test SKIPS (apt-get install chromium)")
-            }
-            return
-        }
+        guard Self.available() else { return }
         let scratch = try Scratch()
         let doc = try scratch.write(
             "page.md",

@@ -145,16 +145,21 @@ struct ImageTests {
         #expect(run.stderr.contains("pictures blocks make are not collected"), "\(run.stderr)")
     }
 
-    @Test("the HTML page embeds the pictures as data: URIs")
-    func htmlEmbedsImages() throws {
-        let scratch = try Scratch()
-        let doc = try scratch.write("doc.md", Self.document)
+    /// Runs `document` with the local executor into `scratch`, with its HTML page; the page's path.
+    static func page(in scratch: Scratch, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let doc = try scratch.write("doc.md", document)
         let html = scratch.path + "/page.html"
         let run = try CLI.run([
             "run", "--executor", "local", "--quiet", "-o", scratch.path + "/report.md", "--html", html, doc,
         ])
-        #expect(run.status == 0, "\(run.stderr)")
-        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(run.status == 0, "\(run.stderr)", sourceLocation: sourceLocation)
+        return html
+    }
+
+    @Test("the HTML page embeds the pictures as data: URIs")
+    func htmlEmbedsImages() throws {
+        let scratch = try Scratch()
+        let page = try String(contentsOfFile: try Self.page(in: scratch), encoding: .utf8)
         #expect(page.contains("src=\"data:image/png;base64,\(Self.pngBase64)\""))
         #expect(page.contains("src=\"data:image/svg+xml;base64,"))
         #expect(!page.contains("src=\"report_files"), "nothing loads from outside the page")

@@ -79,11 +79,9 @@ extension ExecutionOutcome {
     ) -> ExecutionOutcome {
         let session = answer.ranFresh ? nil : job.session
         guard session != nil else {
-            var outcome = classify(
+            return classify(
                 exitCode: answer.exitCode, elapsed: elapsed, timeoutSeconds: job.timeoutSeconds,
                 cancelled: cancelled, outOfMemory: outOfMemory)
-            outcome.sessionRestarted = false
-            return outcome
         }
         let timedOut = !cancelled && answer.timedOut
         return ExecutionOutcome(

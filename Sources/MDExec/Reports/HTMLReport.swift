@@ -93,46 +93,27 @@ public enum HTMLReport {
             })
         else { return "" }
         defer { cmark_node_free(document) }
-        var fenced: [OpaquePointer] = []
-        report.withUnsafeBufferPointer { bytes in
-            collectBlocks(document, into: &fenced, bytes: bytes, lines: LineTable(bytes))
+        // Which code nodes are blocks is extraction's rule: the report's blocks, by their lines.
+        let lines = ((try? MarkdownDocument.parse(report))?.blocks ?? []).map(\.line)
+        let resultsByLine = Dictionary(zip(lines, blocks), uniquingKeysWith: { first, _ in first })
+        var found: [(OpaquePointer, BlockResult)] = []
+        if let iterator = cmark_iter_new(document) {
+            while true {
+                let event = cmark_iter_next(iterator)
+                if event == CMARK_EVENT_DONE { break }
+                guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
+                    cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK,
+                    let result = resultsByLine[Int(cmark_node_get_start_line(node))]
+                else { continue }
+                found.append((node, result))
+            }
+            cmark_iter_free(iterator)
         }
-        for (node, result) in zip(fenced, blocks) { wrap(node, result, image: image) }
+        // Wrapped after the walk: wrapping moves and frees nodes.
+        for (node, result) in found { wrap(node, result, image: image) }
         guard let rendered = cmark_render_html(document, CMARK_OPT_DEFAULT) else { return "" }
         defer { free(rendered) }
         return String(cString: rendered)
-    }
-
-    /// The fenced code nodes that are blocks, in document order: every fenced code block
-    /// except an `output` block right after a block (its recorded result), as extraction
-    /// counts them.
-    private static func collectBlocks(
-        _ document: OpaquePointer, into nodes: inout [OpaquePointer], bytes: UnsafeBufferPointer<UInt8>,
-        lines: LineTable
-    ) {
-        guard let iterator = cmark_iter_new(document) else { return }
-        defer { cmark_iter_free(iterator) }
-        var lastBlock: OpaquePointer?
-        while true {
-            let event = cmark_iter_next(iterator)
-            if event == CMARK_EVENT_DONE { break }
-            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator),
-                cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK
-            else { continue }
-            let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
-            let literal = cmark_node_get_literal(node).map { UnsafeRawBufferPointer(start: $0, count: strlen($0)) }
-            guard
-                FencedNodeReader.isFenced(
-                    info: info, literal: literal ?? UnsafeRawBufferPointer(start: nil, count: 0),
-                    line: Int(cmark_node_get_start_line(node)), column: Int(cmark_node_get_start_column(node)),
-                    bytes: bytes, lines: lines)
-            else { continue }
-            if FenceInfo.firstWord(of: info) == "output", let lastBlock, cmark_node_previous(node) == lastBlock {
-                continue
-            }
-            nodes.append(node)
-            lastBlock = node
-        }
     }
 
     /// Puts `node` in a section with its status; an executed block's output fence and exit

@@ -33,16 +33,18 @@ struct BatchRun {
                     + " (use -o FILE or --assets-dir DIR)")
         }
         let watcher = SignalWatcher()
-        let work = Task { await runAll(documents) }
+        // Decided once, before the reports exist: where each document's pictures go.
+        let images = documents.map(imageDestination(for:))
+        let work = Task { await runAll(documents, images: images) }
         watcher.start { work.cancel() }
         let outcomes = await work.value
 
         var status = ExitStatus.passed
         var writeFailed = false
-        for (loaded, outcome) in zip(documents, outcomes) {
+        for ((loaded, outcome), pictures) in zip(zip(documents, outcomes), images) {
             if mode == .check { printDifferences(loaded, outcome.result) }
             do {
-                try writeReport(loaded, outcome.result)
+                try writeReport(loaded, outcome.result, images: pictures)
             } catch {
                 StandardError.error("\(error)")
                 writeFailed = true
@@ -66,7 +68,7 @@ struct BatchRun {
         return status
     }
 
-    private func runAll(_ documents: [LoadedDocument]) async -> [BlockSequencer.Outcome] {
+    private func runAll(_ documents: [LoadedDocument], images: [ImageDestination?]) async -> [BlockSequencer.Outcome] {
         let documentRun = DocumentRun(settings: settings)
         let several = documents.count > 1
         let live = settings.jobs == 1
@@ -81,8 +83,8 @@ struct BatchRun {
                 let printer = ProgressPrinter(
                     quiet: settings.quiet, live: live, document: several ? loaded.path : nil,
                     total: loaded.document.blocks.count)
-                let images = imageDestination(for: loaded)
-                group.addTask { (position, await documentRun.run(loaded, progress: printer, images: images)) }
+                let pictures = images[position]
+                group.addTask { (position, await documentRun.run(loaded, progress: printer, images: pictures)) }
             }
             for _ in 0..<min(settings.jobs, documents.count) { launch() }
             for await (position, outcome) in group {
@@ -143,14 +145,13 @@ struct BatchRun {
         return path.joined(separator: "/")
     }
 
-    private func writeReport(_ loaded: LoadedDocument, _ result: DocumentResult) throws {
+    private func writeReport(_ loaded: LoadedDocument, _ result: DocumentResult, images: ImageDestination?) throws {
         let destination = reportDestination(loaded)
         let report = MarkdownReport.render(
             document: loaded.document, results: result.blocks, options: ReportOptions(timings: output.timings))
         if let html = output.html {
             let several = paths.count > 1
             let page = several ? (html as NSString).appendingPathComponent(Self.pageName(loaded.path)) : html
-            let images = imageDestination(for: loaded)
             try OutputFile.write(
                 HTMLReport.render(report: report, result: result) { image in
                     guard let images else { return nil }
