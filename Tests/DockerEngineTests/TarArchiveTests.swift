@@ -69,4 +69,35 @@ struct TarArchiveTests {
         var archive = TarArchive()
         #expect(throws: TarArchive.BuildError.emptyName) { try archive.addFile(path: "/", contents: []) }
     }
+
+    @Test(
+        "the first regular file is read back: ours, GNU tar's and PAX; a link, a directory or a cut archive gives nil")
+    func firstRegularFile() throws {
+        var ours = TarArchive()
+        let long = String(repeating: "p", count: 150) + ".png"
+        try ours.addFile(path: long, contents: [1, 2, 3])
+        #expect(TarArchive.firstRegularFile(in: ours.bytes) == [1, 2, 3], "after a GNU long-name entry")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdexec-tar-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let picture = [UInt8]((0..<1500).map { UInt8($0 % 251) })
+        try Data(picture).write(to: directory.appendingPathComponent("chart.png"))
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path + "/x.png", withDestinationPath: "/etc/passwd")
+        func archive(_ arguments: [String]) throws -> [UInt8] {
+            let file = directory.appendingPathComponent("a-\(UUID()).tar").path
+            _ = try run(["tar", "-cf", file, "-C", directory.path] + arguments)
+            return try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+        }
+        #expect(TarArchive.firstRegularFile(in: try archive(["chart.png"])) == picture)
+        #expect(TarArchive.firstRegularFile(in: try archive(["--format=pax", "chart.png"])) == picture)
+        #expect(TarArchive.firstRegularFile(in: try archive(["x.png"])) == nil, "a link is not followed")
+        let whole = try archive(["chart.png"])
+        #expect(TarArchive.firstRegularFile(in: Array(whole.prefix(1024))) == nil, "a cut archive")
+        var folder = TarArchive()
+        try folder.addDirectory(path: "charts")
+        #expect(TarArchive.firstRegularFile(in: folder.bytes) == nil)
+        #expect(TarArchive.firstRegularFile(in: []) == nil)
+    }
 }

@@ -15,6 +15,11 @@ public enum EngineGate {
     /// The local test image (sh, coreutils, python3 as `python`, pip, procps).
     public static let image = ProcessInfo.processInfo.environment["MDEXEC_TEST_IMAGE"] ?? "mdexec-test:bookworm"
 
+    /// The image with Debian's `python3-matplotlib`, for the figure tests only
+    /// (`scripts/build-test-image.sh --figures` builds it).
+    public static let figureImage =
+        ProcessInfo.processInfo.environment["MDEXEC_FIGURE_IMAGE"] ?? "mdexec-figures:bookworm"
+
     /// Labels on every container the engine tests make, so leftovers can be found.
     public static let labels = ["mdexec": "1", "mdexec.test": "engine"]
 
@@ -31,7 +36,16 @@ public enum EngineGate {
     }
 
     /// Why engine tests cannot run, or nil when they can.
-    private static let probe = Task<String?, Never> {
+    private static let probe = Task<String?, Never> { await problem(image: image) }
+
+    /// Why the figure tests cannot run, or nil when they can.
+    private static let figureProbe = Task<String?, Never> {
+        if let problem = await probe.value { return problem }
+        return await problem(image: figureImage)
+    }
+
+    /// What keeps a test from running against the engine with `image`, or nil.
+    private static func problem(image: String) async -> String? {
         let address: String
         let client: EngineClient
         do {
@@ -59,11 +73,26 @@ public enum EngineGate {
     /// True when the engine answers and the test image exists. Otherwise records an Issue
     /// (under `CI=true`) or prints a SKIPPED line, and returns false.
     public static func ready(sourceLocation: SourceLocation = #_sourceLocation) async throws -> Bool {
-        guard let problem = await probe.value else { return true }
-        let fix =
-            "Run scripts/test.sh (as root it installs docker.io and podman, starts the engines and builds the "
-            + "test image \(image) with scripts/build-test-image.sh), or point DOCKER_HOST / MDEXEC_TEST_IMAGE at an "
-            + "engine and image that exist."
+        gate(
+            problem: await probe.value,
+            fix: "Run scripts/test.sh (as root it installs docker.io and podman, starts the engines and builds the "
+                + "test image \(image) with scripts/build-test-image.sh), or point DOCKER_HOST / MDEXEC_TEST_IMAGE at an "
+                + "engine and image that exist.",
+            sourceLocation: sourceLocation)
+    }
+
+    /// True when the engine answers and the figure image (matplotlib) exists; otherwise as `ready()`.
+    public static func figuresReady(sourceLocation: SourceLocation = #_sourceLocation) async throws -> Bool {
+        gate(
+            problem: await figureProbe.value,
+            fix: "Run scripts/test.sh (it builds \(figureImage) with scripts/build-test-image.sh --figures), "
+                + "or point MDEXEC_FIGURE_IMAGE at an image with python3-matplotlib.",
+            sourceLocation: sourceLocation)
+    }
+
+    /// Records an Issue (under `CI=true`) or prints a SKIPPED line when there is a problem.
+    private static func gate(problem: String?, fix: String, sourceLocation: SourceLocation) -> Bool {
+        guard let problem else { return true }
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             Issue.record(
                 Comment(rawValue: "Engine test cannot run under CI=true: \(problem). \(fix)"),
@@ -72,7 +101,8 @@ public enum EngineGate {
         }
         FileHandle.standardError.write(
             Data(
-                "\n*** SKIPPED: no engine (\(problem)). \(fix) [\(sourceLocation.fileID):\(sourceLocation.line)]\n".utf8
+                "\n*** SKIPPED: engine test (\(problem)). \(fix) [\(sourceLocation.fileID):\(sourceLocation.line)]\n"
+                    .utf8
             ))
         return false
     }

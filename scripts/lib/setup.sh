@@ -3,7 +3,8 @@
 # Source it; it defines functions only.
 
 MDEXEC_TEST_IMAGE="${MDEXEC_TEST_IMAGE:-mdexec-test:bookworm}"
-export MDEXEC_TEST_IMAGE
+MDEXEC_FIGURE_IMAGE="${MDEXEC_FIGURE_IMAGE:-mdexec-figures:bookworm}"
+export MDEXEC_TEST_IMAGE MDEXEC_FIGURE_IMAGE
 MDEXEC_SOCK="${MDEXEC_SOCK:-/var/run/docker.sock}"
 MDEXEC_STARTED_DOCKERD=""
 
@@ -67,13 +68,19 @@ stop_started() {
 stop_started_engine() { stop_started "$MDEXEC_STARTED_DOCKERD"; }
 
 ensure_image() {
-  DOCKER_SOCK="$MDEXEC_SOCK" MDEXEC_TEST_IMAGE="$MDEXEC_TEST_IMAGE" "$(dirname "${BASH_SOURCE[0]}")/../build-test-image.sh"
+  DOCKER_SOCK="$MDEXEC_SOCK" "$(dirname "${BASH_SOURCE[0]}")/../build-test-image.sh"
+}
+
+# The figure tests' image (the test image plus python3-matplotlib).
+ensure_figure_image() {
+  DOCKER_SOCK="$MDEXEC_SOCK" "$(dirname "${BASH_SOURCE[0]}")/../build-test-image.sh" --figures
 }
 
 # --- Podman: the second engine the Docker suites run against -------------------------------
 
 MDEXEC_PODMAN_SOCK="${MDEXEC_PODMAN_SOCK:-/run/mdexec-podman.sock}"
 MDEXEC_PODMAN_IMAGE="localhost/${MDEXEC_TEST_IMAGE}"
+MDEXEC_PODMAN_FIGURE_IMAGE="localhost/${MDEXEC_FIGURE_IMAGE}"
 MDEXEC_STARTED_PODMAN=""
 # The suites that talk to an engine: what runs a second time against Podman.
 MDEXEC_ENGINE_SUITES='DockerEngineTests|IntegrationTests\.DockerTests|IntegrationTests\.ReliabilityTests'
@@ -105,15 +112,16 @@ ensure_podman() {
   wait_for "the podman service" "$MDEXEC_STARTED_PODMAN" /tmp/mdexec-podman.log "$MDEXEC_PODMAN_SOCK"
 }
 
-# Loads the test image into Podman from Docker (no registry: the engine's own export).
+# Loads the image $1 into Podman from Docker (no registry: the engine's own export), as
+# localhost/$1.
 ensure_podman_image() {
   if [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$MDEXEC_PODMAN_SOCK" \
-    "http://localhost/images/$MDEXEC_PODMAN_IMAGE/json")" = 200 ]; then
-    say "Podman has $MDEXEC_PODMAN_IMAGE"
+    "http://localhost/images/localhost/$1/json")" = 200 ]; then
+    say "Podman has localhost/$1"
     return 0
   fi
-  say "loading $MDEXEC_TEST_IMAGE into Podman (as $MDEXEC_PODMAN_IMAGE)"
-  curl -sf --unix-socket "$MDEXEC_SOCK" "http://localhost/images/$MDEXEC_TEST_IMAGE/get" | podman load >/dev/null
+  say "loading $1 into Podman (as localhost/$1)"
+  curl -sf --unix-socket "$MDEXEC_SOCK" "http://localhost/images/$1/get" | podman load >/dev/null
 }
 
 # Stops the podman service this script started, if it started one.

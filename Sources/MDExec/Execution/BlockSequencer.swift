@@ -102,9 +102,9 @@ public struct BlockSequencer: Sendable {
         case .run(let file, let code, let interpreter, let session):
             try await executor.writeFile(file, contents: Array(code.utf8))
             let collector = options.imageDestination.flatMap { destination in
-                executor.hostWorkspace.map { ImageCollector(workspace: $0, destination: destination) }
+                executor.workspaceFiles.map { ImageCollector(files: $0, destination: destination) }
             }
-            let before = collector?.snapshot()
+            let before = await collector?.snapshot()
             let job = ExecutionJob(
                 file: file, command: interpreter.command,
                 timeoutSeconds: block.info.timeout ?? executor.configuration.timeout, session: session)
@@ -115,7 +115,7 @@ public struct BlockSequencer: Sendable {
             result.stderr = text.stderr
             result.output = text.output
             if let collector, let before, !outcome.cancelled {
-                let (images, notes) = collector.collect(blockIndex: block.index, before: before)
+                let (images, notes) = await collector.collect(blockIndex: block.index, before: before)
                 result.images = images
                 for note in notes {
                     if !result.output.isEmpty && !result.output.hasSuffix("\n") { result.output += "\n" }

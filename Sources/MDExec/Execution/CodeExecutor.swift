@@ -27,13 +27,13 @@ public protocol CodeExecutor: AnyObject, Sendable {
     func stop() async
     /// Where blocks ran: the engine and image (once started) and the settings.
     func provenance() async -> Provenance
-    /// The workspace as a folder on this machine, when it is one (not with a `tcp://`
-    /// engine): where the pictures blocks make are looked for.
-    var hostWorkspace: String? { get }
+    /// The workspace's files, read back after each block for the pictures it made; nil
+    /// when they cannot be read.
+    var workspaceFiles: (any WorkspaceFiles)? { get }
 }
 
 extension CodeExecutor {
-    public var hostWorkspace: String? { nil }
+    public var workspaceFiles: (any WorkspaceFiles)? { nil }
 
     /// No engine, no image: the settings only.
     public func provenance() async -> Provenance {

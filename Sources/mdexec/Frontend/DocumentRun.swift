@@ -25,11 +25,6 @@ struct DocumentRun: Sendable {
         } catch {
             return unstarted(loaded, error: error)
         }
-        if images != nil, executor.hostWorkspace == nil {
-            StandardError.error(
-                "warning: \(loaded.path): pictures are not collected with a remote engine (tcp://): its files are not on this machine"
-            )
-        }
         do {
             try await executor.start()
         } catch {

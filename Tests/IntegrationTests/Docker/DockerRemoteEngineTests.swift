@@ -1,8 +1,9 @@
 import DockerEngine
 import EngineTestSupport
 import Foundation
-import MDExec
 import Testing
+
+@testable import MDExec
 
 extension DockerTests {
     /// The engine over `tcp://` (the local engine's socket forwarded to a TCP port): nothing
@@ -98,6 +99,54 @@ extension DockerTests {
                 #expect(second.exitCode == 0 && second.output == "uploaded\n")
                 #expect(!scratch.exists("deep"))
             }
+        }
+
+        @Test("pictures come out of the container through the archive endpoint, as with a bind mount")
+        func pictures() async throws {
+            guard try await EngineGate.ready() else { return }
+            let forwarder = try EngineTCPForwarder()
+            defer { forwarder.close() }
+            let scratch = try Scratch()
+            let doc = try scratch.write(
+                "doc.md",
+                ImageTests.document + """
+                    ```sh
+                    ln -s /etc/passwd x.png
+                    printf 'not a picture' > "with space.png"
+                    ```
+
+                    """)
+            let report = scratch.path + "/report.md"
+            let json = scratch.path + "/r.json"
+            let run = try DockerCLI.runDocument(
+                ["-o", report, "--json", json, doc], environment: ["DOCKER_HOST": forwarder.dockerHost], limit: 60)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(!run.stderr.contains("warning"), "\(run.stderr)")
+            let text = try String(contentsOfFile: report, encoding: .utf8)
+            #expect(text.contains("exit code: 0\n![charts/box.svg](report_files/block-0-1.svg)\n"), "\(text)")
+            #expect(text.contains("exit code: 0\n![figure 1](report_files/block-1-1.png)\n"))
+            #expect(text.contains("exit code: 0\n![fresh.png](report_files/block-2-1.png)\n"))
+            #expect(text.hasSuffix("exit code: 0\n![with space.png](report_files/block-4-1.png)\n"), "no link followed")
+            let shown = try [UInt8](
+                Data(contentsOf: URL(fileURLWithPath: scratch.path + "/report_files/block-1-1.png")))
+            #expect(shown == ImageTests.png)
+            let svg = try String(contentsOfFile: scratch.path + "/report_files/block-0-1.svg", encoding: .utf8)
+            #expect(svg.hasPrefix("<svg"))
+            let odd = try String(contentsOfFile: scratch.path + "/report_files/block-4-1.png", encoding: .utf8)
+            #expect(odd == "not a picture", "copied as a file, never decoded")
+            let blocks = try Results.document(json).blocks
+            #expect(
+                blocks.map { $0.images.map(\.source) } == [
+                    ["charts/box.svg"], ["display"], ["fresh.png"], [], ["with space.png"],
+                ])
+            #expect(blocks[1].images.first?.sha256 == SHA256.hex(ImageTests.png))
+            #expect(!scratch.exists("charts") && !scratch.exists("fresh.png"), "nothing reached this machine's folder")
+
+            let rerun = try DockerCLI.runDocument(
+                ["-o", report, report], environment: ["DOCKER_HOST": forwarder.dockerHost], limit: 60)
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(try String(contentsOfFile: report, encoding: .utf8) == text, "the report run again gives itself")
+            try await Leftovers.expectNone()
         }
     }
 }

@@ -72,8 +72,10 @@ public final class DockerExecutor: CodeExecutor {
     /// Whether the engine is remote (`tcp://`): files are uploaded, not bind-mounted.
     var isRemote: Bool { client.host.isRemote }
 
-    /// The bind-mounted work dir; nil with a remote engine (its files are not on this machine).
-    public var hostWorkspace: String? { isRemote ? nil : workDir }
+    /// The bind-mounted folder, or the container's workspace read through the engine (`tcp://`).
+    public var workspaceFiles: (any WorkspaceFiles)? {
+        isRemote ? ContainerWorkspaceFiles(executor: self) : HostWorkspaceFiles(root: workDir)
+    }
 
     // MARK: - Lifecycle
 

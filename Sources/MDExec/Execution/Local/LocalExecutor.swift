@@ -14,7 +14,7 @@ public final class LocalExecutor: CodeExecutor {
     /// The host directory blocks run in (a temporary one, removed by `stop()`, when none
     /// is given).
     public var workDir: String { workDirectory.path }
-    public var hostWorkspace: String? { workDir }
+    public var workspaceFiles: (any WorkspaceFiles)? { HostWorkspaceFiles(root: workDir) }
     private let workDirectory: WorkDirectory
     private let state = Mutex(State())
     private let sessionNotice = SessionNotice()

@@ -6,6 +6,11 @@
 /// shown (`repr`, unless `None` or the statement ends with `;`); `SystemExit` gives the
 /// block's code and the session goes on; tracebacks start at the block's own frames; the
 /// standard streams are put back after each block and flushed before its end is told.
+/// It shows pictures as files in `.mdexec/out` (`NNNNNNNNN.KIND.EXT`, counted across the
+/// session, read back by `ImageCollector`): `display(obj)` (a builtin), and matplotlib
+/// figures: `MPLBACKEND=Agg` unless set, an import hook that gives `matplotlib.pyplot` a
+/// `show()` emitting every open figure under Agg, and the figures still open under Agg when
+/// a block ends (PNG, `bbox_inches="tight"`, no `Software` metadata), each closed once shown.
 ///
 /// A shell session is `sh -c LOOP` (or `bash`), the loop sourcing what the runner writes in
 /// the session's `next` fifo: `exec 1>&8 2>&9` (the session's own streams, saved on fds 8
@@ -68,6 +73,13 @@ public enum SessionDriver: String, Sendable, Equatable {
 
             shown = [0]
 
+            def emit(kind, ext, write):
+                folder = os.path.join(base, ".mdexec", "out")
+                os.makedirs(folder, exist_ok=True)
+                shown[0] += 1
+                with open(os.path.join(folder, "%09d.%s.%s" % (shown[0], kind, ext)), "wb") as f:
+                    write(f)
+
             def display(*objects):
                 """Shows each object: an image for one with _repr_png_, _repr_jpeg_ or _repr_svg_, its repr otherwise."""
                 for obj in objects:
@@ -77,15 +89,64 @@ public enum SessionDriver: String, Sendable, Equatable {
                         if data is not None:
                             if isinstance(data, str):
                                 data = data.encode("utf-8")
-                            folder = os.path.join(base, ".mdexec", "out")
-                            os.makedirs(folder, exist_ok=True)
-                            shown[0] += 1
-                            with open(os.path.join(folder, "%09d.display.%s" % (shown[0], ext)), "wb") as f:
-                                f.write(data)
+                            emit("display", ext, lambda f: f.write(data))
                             break
                     else:
                         print(repr(obj))
 
+            def agg():
+                plt = sys.modules.get("matplotlib.pyplot")
+                try:
+                    return plt if plt is not None and plt.get_backend().lower() == "agg" else None
+                except Exception:
+                    return None
+
+            def figures():
+                plt = agg()
+                for number in plt.get_fignums() if plt is not None else ():
+                    figure = plt.figure(number)
+                    try:
+                        emit("figure", "png", lambda f: figure.savefig(f, format="png", bbox_inches="tight", metadata={"Software": None}))
+                    finally:
+                        plt.close(figure)
+
+            class Figures:
+                """Gives pyplot a show() that emits the open figures (under Agg, the session's backend)."""
+
+                def find_spec(self, name, path=None, target=None):
+                    if name != "matplotlib.pyplot":
+                        return None
+                    for finder in sys.meta_path:
+                        spec = None if finder is self or not hasattr(finder, "find_spec") else finder.find_spec(name, path, target)
+                        if spec is not None and spec.loader is not None:
+                            spec.loader = Loader(spec.loader)
+                            return spec
+                    return None
+
+            class Loader:
+                def __init__(self, real):
+                    self.real = real
+
+                def __getattr__(self, name):
+                    return getattr(self.real, name)
+
+                def create_module(self, spec):
+                    return self.real.create_module(spec)
+
+                def exec_module(self, module):
+                    self.real.exec_module(module)
+                    shown_by_backend = module.show
+
+                    def show(*args, **kwargs):
+                        if agg() is None:
+                            return shown_by_backend(*args, **kwargs)
+                        figures()
+
+                    show.__doc__ = shown_by_backend.__doc__
+                    module.show = show
+
+            os.environ.setdefault("MPLBACKEND", "Agg")
+            sys.meta_path.insert(0, Figures())
             builtins.display = display
 
             def hidden(source, node):
@@ -149,6 +210,14 @@ public enum SessionDriver: String, Sendable, Equatable {
                 except BaseException:
                     code = 130
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+                try:
+                    figures()
+                except BaseException:
+                    try:
+                        traceback.print_exc()
+                    except Exception:
+                        pass
+                    code = code or 1
                 streams()
                 touch("r%s.%d" % (request[0], code))
 
