@@ -211,7 +211,7 @@ struct LocalPipelineTests {
         let blocks = try #require(plan["blocks"] as? [[String: Any]])
         #expect(blocks.count == 4)
         #expect(blocks.map { $0["runs"] as? Bool } == [true, false, false, false])
-        #expect((blocks[0]["filename"] as? String)?.hasPrefix("tmp_code_") == true)
+        #expect((blocks[0]["filename"] as? String)?.hasPrefix(".mdexec/tmp_code_") == true)
         #expect((blocks[0]["filename"] as? String)?.hasSuffix(".py") == true)
         #expect(blocks[1]["reason"] as? String == "language 'json' does not run")
         #expect(blocks[3]["reason"] as? String == "written to notes.txt")

@@ -5,6 +5,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
     public var cmd: [String]?
     public var entrypoint: [String]?
     public var workingDir: String?
+    public var hostname: String?
     /// `NAME=value` entries.
     public var env: [String]?
     public var labels: [String: String]?
@@ -22,7 +23,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
 
     public init(
         image: String, cmd: [String]? = nil, entrypoint: [String]? = nil,
-        workingDir: String? = nil, env: [String]? = nil, labels: [String: String]? = nil,
+        workingDir: String? = nil, hostname: String? = nil, env: [String]? = nil, labels: [String: String]? = nil,
         user: String? = nil, tty: Bool? = nil, openStdin: Bool? = nil, stdinOnce: Bool? = nil,
         attachStdin: Bool? = nil, attachStdout: Bool? = nil, attachStderr: Bool? = nil,
         networkDisabled: Bool? = nil, volumes: [String]? = nil, hostConfig: HostConfig? = nil
@@ -31,6 +32,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
         self.cmd = cmd
         self.entrypoint = entrypoint
         self.workingDir = workingDir
+        self.hostname = hostname
         self.env = env
         self.labels = labels
         self.user = user
@@ -50,6 +52,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
         case cmd = "Cmd"
         case entrypoint = "Entrypoint"
         case workingDir = "WorkingDir"
+        case hostname = "Hostname"
         case env = "Env"
         case labels = "Labels"
         case user = "User"
@@ -72,6 +75,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
         cmd = try c.decodeIfPresent([String].self, forKey: .cmd)
         entrypoint = try c.decodeIfPresent([String].self, forKey: .entrypoint)
         workingDir = try c.decodeIfPresent(String.self, forKey: .workingDir)
+        hostname = try c.decodeIfPresent(String.self, forKey: .hostname)
         env = try c.decodeIfPresent([String].self, forKey: .env)
         labels = try c.decodeIfPresent([String: String].self, forKey: .labels)
         user = try c.decodeIfPresent(String.self, forKey: .user)
@@ -92,6 +96,7 @@ public struct ContainerSpec: Sendable, Hashable, Codable {
         try c.encodeIfPresent(cmd, forKey: .cmd)
         try c.encodeIfPresent(entrypoint, forKey: .entrypoint)
         try c.encodeIfPresent(workingDir, forKey: .workingDir)
+        try c.encodeIfPresent(hostname, forKey: .hostname)
         try c.encodeIfPresent(env, forKey: .env)
         try c.encodeIfPresent(labels, forKey: .labels)
         try c.encodeIfPresent(user, forKey: .user)

@@ -27,7 +27,9 @@ public struct BlockPlanner: Sendable {
     public func action(for block: CodeBlock) -> Action {
         let language = block.info.language
         if block.info.skip { return .skip(reason: "marked skip") }
-        let interpreter = languages.interpreter(for: language)
+        let interpreter = languages.interpreter(for: language).map { table in
+            SessionDriver(command: table.command) == nil ? table : shebangInterpreter(block.code) ?? table
+        }
         let named = block.info.file ?? block.filenameHint
         if interpreter == nil && block.info.file == nil {
             guard let language else { return .skip(reason: "no language") }
@@ -42,12 +44,37 @@ public struct BlockPlanner: Sendable {
                 return .refuse(reason: WorkspacePath.outsideMessage)
             }
         } else {
-            file = "tmp_code_\(SHA256.hex(utf8: code)).\(interpreter!.fileExtension)"
+            file = Self.unnamedFolder + "/tmp_code_\(SHA256.hex(utf8: code).prefix(12)).\(interpreter!.fileExtension)"
         }
         guard let interpreter else { return .write(file: file, code: code) }
         let session =
             fresh || block.info.fresh ? nil : SessionKey(command: interpreter.command, name: block.info.session)
         return .run(file: file, code: code, interpreter: interpreter, session: session)
+    }
+
+    /// Where blocks without a name go: out of the way of the document's own files. A fresh
+    /// block there runs with the workspace on `PYTHONPATH` (`ExecutionJob.pythonPathAssignment`),
+    /// as python puts only the script's own folder on `sys.path`.
+    static let unnamedFolder = ".mdexec"
+
+    /// The interpreter a first line `#!...` names, for a shell or python block: `sh` or
+    /// `bash` (`#!/bin/bash`, `#!/usr/bin/env bash`), or `python` (`#!/usr/bin/env python3`).
+    private func shebangInterpreter(_ code: String) -> LanguageTable.Interpreter? {
+        guard code.hasPrefix("#!") else { return nil }
+        let line = code.dropFirst(2).prefix { $0 != "\n" && $0 != "\r" }
+        var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let program = words.first?.split(separator: "/").last.map(String.init) else { return nil }
+        var name = program
+        if program == "env" {
+            words = words.dropFirst().filter { !$0.hasPrefix("-") }
+            guard let named = words.first else { return nil }
+            name = named
+        }
+        switch name {
+        case "sh", "bash": return languages.interpreter(for: name)
+        case _ where name.hasPrefix("python"): return languages.interpreter(for: "python")
+        default: return nil
+        }
     }
 
     /// The plan `mdexec blocks` prints.

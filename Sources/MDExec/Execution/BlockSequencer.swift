@@ -182,9 +182,11 @@ public struct BlockSequencer: Sendable {
         return result
     }
 
+    /// A block that ran, compared with its recorded output. A timed-out block is not
+    /// compared: it stays `timed-out` (its `Timeout` is not an output that differs).
     private func compared(_ base: BlockResult) -> BlockResult {
-        guard base.status == .passed || base.status == .failed || base.status == .timedOut,
-            base.exitCode != nil, let expected = base.expectedOutput
+        guard base.status == .passed || base.status == .failed, base.exitCode != nil,
+            let expected = base.expectedOutput
         else { return base }
         var result = base
         result.matched = OutputComparison(actual: base.output, recorded: expected).matches

@@ -16,6 +16,23 @@ public struct ExecutionJob: Sendable, Equatable {
         self.session = session
     }
 
+    /// The shell assignments a fresh job runs under: python unbuffered, so its writes to
+    /// stdout and stderr arrive in the order it made them (as in a session), and, for a file
+    /// in `.mdexec/`, the workspace (the current directory) first on `PYTHONPATH`: python puts
+    /// only the script's folder on `sys.path`, and the document's modules are in the workspace.
+    static let unbuffered = "PYTHONUNBUFFERED=1"
+    static let workspaceOnPythonPath = #"PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}""#
+
+    /// The argument vector of a fresh job run by an exec of its own: `timeout`, then the
+    /// interpreter and the file under the assignments above (through `sh -c`), its stderr
+    /// sent into its stdout with `mergeStreams`.
+    func freshCommand(mergeStreams: Bool) -> [String] {
+        let unnamed = file.hasPrefix(BlockPlanner.unnamedFolder + "/")
+        let assignments = Self.unbuffered + (unnamed ? " " + Self.workspaceOnPythonPath : "")
+        let script = (mergeStreams ? "exec 2>&1; " : "") + assignments + #" exec "$@""#
+        return Self.timeoutPrefix(timeoutSeconds) + ["sh", "-c", script, "sh"] + command + [file]
+    }
+
     /// Seconds between the SIGTERM at a job's timeout and the SIGKILL (`timeout -k`).
     public static let killGraceSeconds = 2
 

@@ -34,6 +34,9 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
     /// Runs every block in a process of its own (the ancestor's way), not in its
     /// language's session (notebook mode, the default).
     public var fresh = false
+    /// Sends each block's stderr into its stdout: one pipe, so the order is exactly what a
+    /// terminal shows (stderr is then empty in the results).
+    public var mergeStreams = false
     /// Where the pictures blocks make are copied (`NAME_files/` beside the report when nil
     /// and the report is a file; not collected when it goes to standard output).
     public var assetsDir: String?
@@ -62,6 +65,7 @@ public struct ExecutorConfiguration: Sendable, Equatable, Codable {
         case initCommand = "init_command"
         case deleteTmpFiles = "delete_tmp_files"
         case assetsDir = "assets_dir"
+        case mergeStreams = "merge_streams"
         case pidsLimit = "pids_limit"
         case readOnly = "read_only"
     }

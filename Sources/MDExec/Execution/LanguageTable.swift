@@ -58,6 +58,14 @@ public struct LanguageTable: Sendable, Equatable {
             rest = String(rest[..<colon])
         }
         let command = rest.split(separator: " ").map(String.init)
+        if ext == name, let program = command.first?.split(separator: "/").last {
+            // No `:EXT`: a known interpreter keeps its own extension (`shell=bash` writes `.sh`).
+            switch SessionDriver(command: [String(program)]) {
+            case .python: ext = "py"
+            case .shell: ext = "sh"
+            case nil: if program == "pwsh" { ext = "ps1" }
+            }
+        }
         // `output` is reserved: it names recorded results.
         guard !name.isEmpty, name != "output", !command.isEmpty, !ext.isEmpty, !ext.contains("/") else { return nil }
         return (name, Interpreter(command: command, fileExtension: ext))

@@ -19,16 +19,43 @@ final class OutputCapture: Sendable {
         self.limit = max(0, limit)
     }
 
+    /// Keeps `bytes` while they fit. The first time they do not, the output is cut at the
+    /// end of its last whole line (the partial line counts as dropped) and every later byte
+    /// is dropped, so the truncation note always starts a line of its own.
     func append(_ channel: OutputChannel, _ bytes: [UInt8]) {
         buffers.withLock { buffers in
+            guard buffers.dropped == 0 else {
+                buffers.dropped += bytes.count
+                return
+            }
             let room = limit - buffers.interleaved.count
-            let kept = bytes.prefix(max(0, room))
-            buffers.dropped += bytes.count - kept.count
-            guard !kept.isEmpty else { return }
-            buffers.interleaved.append(contentsOf: kept)
+            if bytes.count <= room {
+                buffers.interleaved.append(contentsOf: bytes)
+                switch channel {
+                case .stdout: buffers.stdout.append(contentsOf: bytes)
+                case .stderr: buffers.stderr.append(contentsOf: bytes)
+                }
+                return
+            }
+            let fits = bytes.prefix(max(0, room))
+            let whole = fits.lastIndex(of: 0x0A).map { fits[...$0] } ?? []
+            buffers.interleaved.append(contentsOf: whole)
             switch channel {
-            case .stdout: buffers.stdout.append(contentsOf: kept)
-            case .stderr: buffers.stderr.append(contentsOf: kept)
+            case .stdout: buffers.stdout.append(contentsOf: whole)
+            case .stderr: buffers.stderr.append(contentsOf: whole)
+            }
+            buffers.dropped = bytes.count - whole.count
+            // A line begun by earlier writes is cut back to its start as well.
+            if whole.isEmpty, let end = buffers.interleaved.lastIndex(of: 0x0A) {
+                buffers.dropped += buffers.interleaved.count - end - 1
+                buffers.interleaved.removeSubrange((end + 1)...)
+            } else if whole.isEmpty {
+                buffers.dropped += buffers.interleaved.count
+                buffers.interleaved.removeAll()
+            }
+            for stream in [\Buffers.stdout, \Buffers.stderr] {
+                let end = buffers[keyPath: stream].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+                buffers[keyPath: stream].removeSubrange(end...)
             }
         }
     }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// The ancestor's `silence_pip`: `pip install` lines (and `!pip install` in python) get
-/// `-qqq`, so reports are not buried in pip's progress output.
+/// The ancestor's `silence_pip`, made honest: `pip install` lines (and `!pip install` in
+/// python) get `-qq`, so reports are not buried in pip's progress output while its errors
+/// still show (the ancestor's `-qqq` hides why an install failed).
 enum PipSilencer {
-    /// The code with `-qqq` added to every `pip install` line that lacks it.
+    /// The code with `-qq` added to every `pip install` line that has no `-q...`/`--quiet`.
     static func silence(_ code: String, interpreter: String) -> String {
         let isPython = interpreter.hasPrefix("python")
         let isShell = ["sh", "bash", "pwsh"].contains(interpreter)
@@ -12,9 +13,10 @@ enum PipSilencer {
         let prefixes = isPython ? ["!pip install", "! pip install"] : ["pip install"]
         var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (position, line) in lines.enumerated() {
-            guard let prefix = prefixes.first(where: { line.hasPrefix($0) }), !contains(line, "-qqq")
+            guard let prefix = prefixes.first(where: { line.hasPrefix($0) }), !contains(line, " -q"),
+                !contains(line, "--quiet")
             else { continue }
-            lines[position] = prefix + " -qqq" + line.dropFirst(prefix.count)
+            lines[position] = prefix + " -qq" + line.dropFirst(prefix.count)
         }
         return lines.joined(separator: "\n")
     }

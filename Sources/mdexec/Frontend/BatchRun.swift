@@ -42,7 +42,6 @@ struct BatchRun {
         var status = ExitStatus.passed
         var writeFailed = false
         for ((loaded, outcome), pictures) in zip(zip(documents, outcomes), images) {
-            if mode == .check { printDifferences(loaded, outcome.result) }
             do {
                 try writeReport(loaded, outcome.result, images: pictures)
             } catch {
@@ -81,10 +80,20 @@ struct BatchRun {
                 let loaded = documents[position]
                 next += 1
                 let printer = ProgressPrinter(
-                    quiet: settings.quiet, live: live, document: several ? loaded.path : nil,
+                    quiet: settings.quiet, live: live, document: several ? loaded.path : nil, path: loaded.path,
                     total: loaded.document.blocks.count)
                 let pictures = images[position]
-                group.addTask { (position, await documentRun.run(loaded, progress: printer, images: pictures)) }
+                let checked = mode == .check
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let outcome = await documentRun.run(loaded, progress: printer, images: pictures)
+                    if checked { Self.printDifferences(loaded, outcome.result) }
+                    let elapsed = (ContinuousClock.now - started).components
+                    printer.summary(
+                        outcome.result, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
+                        checked: checked)
+                    return (position, outcome)
+                }
             }
             for _ in 0..<min(settings.jobs, documents.count) { launch() }
             for await (position, outcome) in group {
@@ -177,7 +186,7 @@ struct BatchRun {
         return (stem.isEmpty ? name : stem) + ".html"
     }
 
-    private func printDifferences(_ loaded: LoadedDocument, _ result: DocumentResult) {
+    private static func printDifferences(_ loaded: LoadedDocument, _ result: DocumentResult) {
         for block in result.blocks where block.matched == false {
             let diff = OutputComparison(actual: block.output, recorded: block.expectedOutput ?? "").diff(
                 expectedLabel: "\(loaded.path):\(block.line) recorded output",

@@ -86,6 +86,17 @@ struct ExecutorOptions: ParsableArguments {
                 """))
     var fresh = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Send each block's stderr into its stdout, in the order a terminal shows them.",
+            discussion: """
+                Without it stdout and stderr are captured apart, and lines written to both at nearly \
+                the same moment may arrive in either order (the engine relays the two streams \
+                separately). With it there is one stream, so two runs give the same interleaving; \
+                stderr is then empty in the JSON results.
+                """))
+    var mergeStreams = false
+
     @Option(
         help: ArgumentHelp(
             "Copy the pictures blocks make into DIR (default: NAME_files/ beside the report NAME.md).",
@@ -159,6 +170,7 @@ struct ExecutorOptions: ParsableArguments {
         flags[.initCommand] = initCommand
         if deleteTmpFiles { flags[.deleteTmpFiles] = true }
         if fresh { flags[.fresh] = true }
+        if mergeStreams { flags[.mergeStreams] = true }
         flags[.assetsDir] = assetsDir
         flags[.network] = network
         flags[.memory] = memory

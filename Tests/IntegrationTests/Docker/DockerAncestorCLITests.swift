@@ -159,15 +159,14 @@ extension DockerTests {
             #expect(left.labels["mdexec"] == "1")
             #expect(left.labels["mdexec.pid"] == String(firstPid))
             let firstHostname = try Results.document(json).blocks.first?.stdout
-            // Docker ends /etc/hostname with a newline, Podman does not.
-            #expect(firstHostname?.trimmingCharacters(in: .newlines) == String(left.id.prefix(12)))
+            // Docker ends /etc/hostname with a newline, Podman does not. Every container is `mdexec`.
+            #expect(firstHostname?.trimmingCharacters(in: .newlines) == "mdexec")
 
             // The second run of the same name replaces it, and removes its own at the end.
             let second = try DockerCLI.runDocument(["--container-name", name, "--json", json, doc])
             #expect(second.status == 0, "stderr: \(second.stderr)")
             let block = try #require(try Results.document(json).blocks.first)
             #expect(block.status == .passed)
-            #expect(block.stdout != firstHostname)
             await #expect(throws: EngineError.self) { try await client.inspectContainer(left.id) }
             await #expect(throws: EngineError.self) { try await client.inspectContainer(name) }
 
@@ -258,13 +257,16 @@ extension DockerTests {
             #expect(run.status == 0)
             let files = try Results.document(json).blocks.compactMap(\.filename)
             #expect(files.count == 2)
-            #expect(files.allSatisfy { $0.hasPrefix("tmp_code_") })
-            #expect(scratch.files(in: "deleting") == ["output.txt"])
+            #expect(files.allSatisfy { $0.hasPrefix(".mdexec/tmp_code_") })
+            #expect(scratch.files(in: "deleting") == [".mdexec", "output.txt"])
+            #expect(scratch.files(in: "deleting/.mdexec").isEmpty, "each block's file deleted")
 
             let keeping = try scratch.directory("keeping")
             let kept = try DockerCLI.runDocument(["--work-dir", keeping, "--json", json, doc])
             #expect(kept.status == 0)
-            #expect(scratch.files(in: "keeping") == (files + ["output.txt"]).sorted())
+            #expect(scratch.files(in: "keeping") == [".mdexec", "output.txt"])
+            #expect(
+                scratch.files(in: "keeping/.mdexec") == files.map { String($0.dropFirst(".mdexec/".count)) }.sorted())
             try await Leftovers.expectNone()
         }
     }

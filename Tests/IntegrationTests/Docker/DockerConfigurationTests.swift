@@ -40,6 +40,7 @@ extension DockerTests {
             c.readOnly = true
             c.fresh = true
             c.assetsDir = "figures"
+            c.mergeStreams = true
             return c
         }
 
@@ -57,7 +58,7 @@ extension DockerTests {
             #expect(parsed == original, "YAML was:\n\(yaml)")
             for key in [
                 "container_name", "work_dir", "bind_dir", "auto_remove", "stop_container", "device_requests",
-                "functions_module", "extra_volumes", "extra_hosts", "init_command", "delete_tmp_files",
+                "functions_module", "extra_volumes", "extra_hosts", "init_command", "delete_tmp_files", "merge_streams",
             ] {
                 #expect(yaml.contains(key + ":"), "the ancestor's key \(key) is missing from:\n\(yaml)")
             }
@@ -124,7 +125,8 @@ extension DockerTests {
             #expect(result.blocks[1].output == "10.1.2.3 db.internal\n")
             #expect(result.blocks[2].output == "slow\nTimeout")
             // work_dir from the file, delete_tmp_files too: only the init and functions files remain.
-            #expect(scratch.files(in: "work").filter { $0 != "__pycache__" } == ["helpers.py", "init.txt"])
+            #expect(scratch.files(in: "work").filter { $0 != "__pycache__" } == [".mdexec", "helpers.py", "init.txt"])
+            #expect(scratch.files(in: "work/.mdexec").isEmpty)
 
             // Flags win over the file: a longer timeout, another init command.
             let flags = try DockerCLI.runDocument(

@@ -56,7 +56,7 @@ extension DockerTests {
                 #expect(twoPython.exitCode == 0)
                 #expect(twoPython.output == "hello world!\n200\n")
                 let file = try #require(twoPython.codeFile)
-                #expect(file.hasPrefix("tmp_code_") && file.hasSuffix(".py"))
+                #expect(file.hasPrefix(".mdexec/tmp_code_") && file.hasSuffix(".py"))
                 #expect(scratch.exists(file))
 
                 let shell = try await notebook.execute([CodeSubmission(language: "sh", code: "echo 'hello world!'")])

@@ -59,13 +59,11 @@ extension DockerTests {
             #expect(blocks.map(\.status) == [.passed, .passed, .passed, .failed])
             #expect(blocks[0].output == "42 remote-init\n")
             #expect(blocks[1].output == "in pkg/data\n")
-            // delete_tmp_files removed the earlier blocks' files inside the container; the
-            // third block's own file is there while it runs.
+            // Block files without a name are in .mdexec/, out of `ls`'s sight.
             let listing = blocks[2].stdout.split(separator: "\n").map(String.init)
             #expect(listing.last == "/workspace")
-            #expect(
-                Set(listing.dropLast()).subtracting(["__pycache__"])
-                    == ["functions.py", "init.txt", "pkg", blocks[2].filename ?? "?"])
+            #expect(blocks[2].filename?.hasPrefix(".mdexec/tmp_code_") == true)
+            #expect(Set(listing.dropLast()).subtracting(["__pycache__"]) == ["functions.py", "init.txt", "pkg"])
             #expect(blocks[3].output == "Filename is not in the workspace")
             // Nothing reached the host's work dir: the engine has no access to it.
             #expect(scratch.files(in: "work").isEmpty)

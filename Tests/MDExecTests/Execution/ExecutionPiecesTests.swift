@@ -22,11 +22,12 @@ struct ExecutionPiecesTests {
         #expect(LanguageTable(overrides: ["sh": node]).interpreter(for: "sh") == node)
     }
 
-    @Test("pip install lines get -qqq, as the ancestor's silence_pip")
+    @Test("pip install lines get -qq (the ancestor's silence_pip, but errors still show), unless already quiet")
     func pip() {
-        #expect(PipSilencer.silence("pip install numpy\necho", interpreter: "sh") == "pip install -qqq numpy\necho")
-        #expect(PipSilencer.silence("!pip install x", interpreter: "python") == "!pip install -qqq x")
+        #expect(PipSilencer.silence("pip install numpy\necho", interpreter: "sh") == "pip install -qq numpy\necho")
+        #expect(PipSilencer.silence("!pip install x", interpreter: "python") == "!pip install -qq x")
         #expect(PipSilencer.silence("pip install -qqq x", interpreter: "sh") == "pip install -qqq x")
+        #expect(PipSilencer.silence("pip install --quiet x", interpreter: "sh") == "pip install --quiet x")
         #expect(PipSilencer.silence("  pip install x", interpreter: "sh") == "  pip install x")
         #expect(PipSilencer.silence("pip install x", interpreter: "node") == "pip install x")
     }
@@ -60,17 +61,26 @@ struct ExecutionPiecesTests {
         #expect(SHA256.hex(input) == digest)
     }
 
-    @Test("capture keeps at most the limit, counts the rest, and notes it")
+    @Test("capture keeps at most the limit, cut at a line boundary, counts the rest, and notes it")
     func capture() {
-        let capture = OutputCapture(limit: 10)
-        capture.append(.stdout, Array("12345".utf8))
-        capture.append(.stderr, Array("abcdefgh".utf8))
-        capture.append(.stdout, Array("zzzz".utf8))
+        let capture = OutputCapture(limit: 12)
+        capture.append(.stdout, Array("12\n34".utf8))
+        capture.append(.stderr, Array("ab\ncdefgh\n".utf8))
+        capture.append(.stdout, Array("zzzz\n".utf8))
         let text = capture.text()
-        #expect(text.stdout == "12345")
-        #expect(text.stderr == "abcde")
-        #expect(capture.droppedBytes == 7)
-        #expect(text.output.hasPrefix("12345abcde\n[mdexec: output truncated: 7 more bytes dropped"))
+        #expect(text.stdout == "12\n", "the line 34... did not end within the limit")
+        #expect(text.stderr == "ab\n")
+        #expect(capture.droppedBytes == 7 + 5)
+        #expect(text.output.hasPrefix("12\n34ab\n[mdexec: output truncated: 12 more bytes dropped"), "\(text.output)")
+        let partial = OutputCapture(limit: 8)
+        partial.append(.stdout, Array("one\ntw".utf8))
+        partial.append(.stdout, Array("o three\n".utf8))
+        #expect(
+            partial.text().output.hasPrefix("one\n[mdexec: output truncated: 10 more bytes"),
+            "a line begun earlier is cut back")
+        let oneLine = OutputCapture(limit: 4)
+        oneLine.append(.stdout, Array("abcdefgh".utf8))
+        #expect(oneLine.text().output.hasPrefix("[mdexec: output truncated: 8 more bytes"))
         let invalid = OutputCapture(limit: 100)
         invalid.append(.stdout, [0x61, 0xFF, 0x62])
         #expect(invalid.text().stdout == "a\u{FFFD}b")
@@ -101,7 +111,7 @@ struct ExecutionPiecesTests {
                 == .write(file: "notes/a.txt", code: "hello\n"))
         let code = "echo hi\n"
         if case .run(let file, _, _, _) = planner.action(for: try block("sh", code)) {
-            #expect(file == "tmp_code_\(SHA256.hex(Array(code.utf8))).sh")
+            #expect(file == ".mdexec/tmp_code_\(SHA256.hex(Array(code.utf8)).prefix(12)).sh")
         } else {
             Issue.record("an sh block must run")
         }

@@ -12,6 +12,10 @@ enum ContainerBlueprint {
     /// PID 1 ignores it and `stop` would wait out the grace period).
     static let mainCommand = ["sh", "-c", "trap 'exit 0' TERM INT HUP; while :; do sleep 3600 & wait $!; done"]
 
+    /// Every container's hostname: the same in every run (the engine's default is the
+    /// container's id, which would change the report of every block that shows it).
+    static let hostname = "mdexec"
+
     /// The label that names the executor a container belongs to.
     static let runLabel = "mdexec.run"
 
@@ -50,6 +54,7 @@ enum ContainerBlueprint {
             image: configuration.image,
             cmd: mainCommand,
             workingDir: workspace,
+            hostname: hostname,
             labels: labels().merging([runLabel: runID]) { current, _ in current },
             user: configuration.user,
             tty: false,

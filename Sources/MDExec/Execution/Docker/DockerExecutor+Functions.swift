@@ -19,7 +19,7 @@ extension DockerExecutor {
             let quoted = configuration.requirements.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
             let capture = OutputCapture(limit: 64 << 10)
             let code = try await runShell(
-                "python -m pip install -qqq " + quoted.joined(separator: " "), timeoutSeconds: 1800, capture: capture)
+                "python -m pip install -qq " + quoted.joined(separator: " "), timeoutSeconds: 1800, capture: capture)
             guard code == 0 else {
                 throw ExecutionError(.functionsFailed, "Pip install failed. \(capture.text().output)")
             }

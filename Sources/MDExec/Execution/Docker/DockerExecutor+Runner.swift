@@ -29,7 +29,8 @@ extension DockerExecutor {
 
     private func attachRunner(containerID id: String) async throws {
         let spec = ExecSpec(
-            cmd: ["sh"] + RunnerScript.arguments, attachStdin: true, workingDir: ContainerBlueprint.workspace)
+            cmd: ["sh"] + RunnerScript.arguments(mergeStreams: configuration.mergeStreams), attachStdin: true,
+            workingDir: ContainerBlueprint.workspace)
         let execID = try await client.createExec(containerID: id, spec: spec)
         let connection = try await client.attachExec(execID)
         let (client, logger) = (self.client, self.logger)
@@ -124,9 +125,9 @@ extension DockerExecutor {
                 answer = RunnerLink.Answer(exitCode: 137)
             }
         } else {
-            let command = ExecutionJob.timeoutPrefix(job.timeoutSeconds) + job.command + [job.file]
             let code = try await execOnce(
-                command, containerID: id, timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
+                job.freshCommand(mergeStreams: configuration.mergeStreams), containerID: id,
+                timeoutSeconds: job.timeoutSeconds, onOutput: onOutput)
             answer = RunnerLink.Answer(exitCode: code, ranFresh: true)
         }
         if answer.ranFresh, job.session != nil { sessionNotice.tell(logger) }

@@ -46,7 +46,7 @@ public final class LocalExecutor: CodeExecutor {
         let link = RunnerLink(
             send: { bytes in requestSink.yield(bytes) },
             kill: { pid, signal in HostSignal.signalBlock(pid, signal) })
-        let arguments = RunnerScript.arguments
+        let arguments = RunnerScript.arguments(mergeStreams: configuration.mergeStreams)
         let workDir = self.workDir
         let task = Task {
             do {

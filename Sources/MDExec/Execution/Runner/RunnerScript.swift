@@ -12,8 +12,9 @@ import Foundation
 /// both streams are closed off before the result is taken. The token lives only in the
 /// runner's variables (never in an argument list, the environment or a file a block can
 /// read), so no output can forge a marker. `timeout` makes itself the leader of a fresh
-/// block's process group, which is how the whole tree is killed. Needs only `sh`, `base64`
-/// and coreutils' `timeout`.
+/// block's process group, which is how the whole tree is killed; it runs under
+/// `PYTHONUNBUFFERED=1` (and the workspace on `PYTHONPATH` for a file in `.mdexec/`, see
+/// `ExecutionJob.freshCommand`). Needs only `sh`, `base64` and coreutils' `timeout`.
 ///
 /// A session request's fifth line is `ID KIND RESULT` (`py` or `sh`, then a second random
 /// token: the driver runs in the same process as the blocks, so it never sees the marker
@@ -31,6 +32,7 @@ enum RunnerScript {
     static let source = #"""
         set -f
         py=$1 D= ds=- ids=
+        if [ -n "$2" ]; then exec 3>&2 2>&1; else exec 3>&2; fi
         has() { set +f; for x in "$1".*; do if [ -e "$x" ]; then v=${x##*.}; set -f; return 0; fi; done; set -f; return 1; }
         await() { while :; do IFS= read -r _ <"$1/done"; has "$1/$2" && return 0; has "$1/x" && return 1; done; }
         ended() { : >"$sd/x.$?"; : >"$sd/done"; }
@@ -42,23 +44,26 @@ enum RunnerScript {
           if [ -e "$sd" ]; then rm -rf "$sd"; fi
           mkdir "$sd" && mkfifo "$sd/next" "$sd/done" || return 1
           if [ "$2" = py ]; then
-            ( exec 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -u -c "$py" "$sd" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
+            ( exec 3>&- 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -u -c "$py" "$sd" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
           else
-            ( exec 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -c "exec 8>&1 9>&2; >\"$sd/p.\$\$\"; >\"$sd/done\"; trap 'return 130' INT; while __mdx=; do POSIXLY_CORRECT=1; \\. \"$sd/next\"; done" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
+            ( exec 3>&- 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -c "exec 8>&1 9>&2; >\"$sd/p.\$\$\"; >\"$sd/done\"; trap 'return 130' INT; while __mdx=; do POSIXLY_CORRECT=1; \\. \"$sd/next\"; done" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
           fi
           await "$sd" p || return 1
           sp=$v
           case " $ids " in *" $1 "*) ;; *) ids="$ids $1" ;; esac
         }
         fresh() {
-          timeout -k \#(ExecutionJob.killGraceSeconds) "$s" $c "$f" </dev/null &
+          case $f in
+            \#(BlockPlanner.unnamedFolder)/*) \#(ExecutionJob.unbuffered) \#(ExecutionJob.workspaceOnPythonPath) timeout -k \#(ExecutionJob.killGraceSeconds) "$s" $c "$f" </dev/null 3>&- & ;;
+            *) \#(ExecutionJob.unbuffered) timeout -k \#(ExecutionJob.killGraceSeconds) "$s" $c "$f" </dev/null 3>&- & ;;
+          esac
           printf '%sS%s%s\n' "$t" "$!" "$1"
           wait $!
           r=$?
         }
         while IFS= read -r t && IFS= read -r s && IFS= read -r f && IFS= read -r c && IFS= read -r k; do
           if [ -z "$f" ]; then
-            timeout -k \#(ExecutionJob.killGraceSeconds) "$s" sh -c "$(printf %s "$c" | base64 -d)" </dev/null &
+            timeout -k \#(ExecutionJob.killGraceSeconds) "$s" sh -c "$(printf %s "$c" | base64 -d)" </dev/null 3>&- &
             printf '%sS%s\n' "$t" "$!"
             wait $!
             r=$?
@@ -88,7 +93,7 @@ enum RunnerScript {
             fi
           fi
           printf '%sE%s\n' "$t" "$r"
-          printf '%sE\n' "$t" >&2
+          printf '%sE\n' "$t" >&3
         done
         for i in $ids; do
           eval "sp=\${p_$i-}"
@@ -97,8 +102,12 @@ enum RunnerScript {
         if [ -n "$D" ]; then rm -rf "$D"; fi
         """#
 
-    /// The arguments that start the runner with `sh`.
-    static let arguments = ["-c", source, "mdexec-runner", SessionDriver.pythonSource]
+    /// The arguments that start the runner with `sh`. With `mergeStreams` the runner sends
+    /// its stderr, and so every block's, into its stdout (its own end-of-stderr marker goes to
+    /// the real stderr, fd 3, which no block inherits).
+    static func arguments(mergeStreams: Bool) -> [String] {
+        ["-c", source, "mdexec-runner", SessionDriver.pythonSource, mergeStreams ? "1" : ""]
+    }
 
     /// The bytes of one request: run `file` with `command`, in `session` when one is given.
     static func request(

@@ -52,6 +52,9 @@ public enum SessionDriver: String, Sendable, Equatable {
             main.__builtins__ = builtins
             sys.modules["__main__"] = main
             sys.stdin = open(os.devnull)
+            # One write per line: a line printed to stdout and one to stderr arrive in order.
+            for stream in (sys.stdout, sys.stderr):
+                stream.reconfigure(line_buffering=True, write_through=False)
 
             def touch(name):
                 os.close(os.open(os.path.join(sd, name), os.O_WRONLY | os.O_CREAT, 0o600))
@@ -68,7 +71,7 @@ public enum SessionDriver: String, Sendable, Equatable {
                             continue
                     except Exception:
                         pass
-                    fresh = io.TextIOWrapper(io.FileIO(1 if name == "stdout" else 2, "w", closefd=False), write_through=True)
+                    fresh = io.TextIOWrapper(io.FileIO(1 if name == "stdout" else 2, "w", closefd=False), line_buffering=True)
                     setattr(sys, name, fresh)
 
             shown = [0]
@@ -158,7 +161,8 @@ public enum SessionDriver: String, Sendable, Equatable {
                 main.__file__ = path
                 sys.argv[:] = [path]
                 if sys.path:
-                    sys.path[0] = os.path.dirname(full)
+                    folder = os.path.dirname(full)
+                    sys.path[0] = base if folder == os.path.join(base, ".mdexec") else folder
                 try:
                     with open(full, "rb") as f:
                         source = f.read()
