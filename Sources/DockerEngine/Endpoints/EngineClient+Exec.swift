@@ -17,11 +17,12 @@ extension EngineClient {
     /// Starts an exec and delivers its output live, demultiplexed, until the process ends and the
     /// engine closes the stream. `tty` must match the exec's `Tty`: it alone decides the framing.
     /// Cancelling the task aborts the transfer promptly (the process keeps running in the
-    /// container). The exit code comes from `inspectExec` afterwards.
+    /// container) and throws `EngineError.cancelled`. The exit code comes from `inspectExec`
+    /// afterwards.
     public func startExec(
         _ id: String, tty: Bool = false,
         onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void
-    ) async throws {
+    ) async throws(EngineError) {
         let path = "/exec/\(Self.segment(id))/start"
         let endpoint = Self.endpoint(.post, path, [])
         let decoder = Mutex(StreamFrameDecoder(multiplexed: !tty))
@@ -30,17 +31,17 @@ extension EngineClient {
             .post, path, body: body,
             contentType: "application/json", deadline: .none
         ) { chunk in
-            let frames = try decoder.withLock { decoder in
+            let frames = try decoder.withLock { decoder throws(EngineError) in
                 do { return try decoder.feed(chunk) } catch {
-                    throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
+                    throw .malformedResponse(endpoint: endpoint, reason: "\(error)")
                 }
             }
             for frame in frames { onOutput(frame.stream, frame.bytes) }
         }
         try check(response)
-        try decoder.withLock { decoder in
+        try decoder.withLock { decoder throws(EngineError) in
             do { try decoder.finish() } catch {
-                throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
+                throw .malformedResponse(endpoint: endpoint, reason: "\(error)")
             }
         }
     }
@@ -56,7 +57,7 @@ extension EngineClient {
     public func runExec(
         containerID: String, spec: ExecSpec,
         onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void
-    ) async throws -> Int {
+    ) async throws(EngineError) -> Int {
         let id = try await createExec(containerID: containerID, spec: spec)
         try await startExec(id, tty: spec.tty, onOutput: onOutput)
         return try await inspectExec(id).exitCode ?? -1

@@ -234,12 +234,12 @@ extension DockerExecutor {
                     .infrastructure,
                     "The container stopped while a block was running (exit code \(info.state.exitCode)\(oom)).")
             }
-        } catch let engineError as EngineError {
+        } catch let engineError {
             if case .notFound = engineError {
                 return ExecutionError(.infrastructure, "The container was removed while a block was running.")
             }
             return ExecutionError(.infrastructure, "\(error.message) \(engineError.description)")
-        } catch {}
+        }
         return error
     }
 }
