@@ -145,7 +145,8 @@ extension DockerExecutor {
     private func sawNewOOMKill(containerID id: String) async -> Bool {
         let capture = OutputCapture(limit: 4096)
         let command = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null"
-        if (try? await runShell(command, timeoutSeconds: 10, capture: capture)) != nil {
+        do {
+            _ = try await runShell(command, timeoutSeconds: 10, capture: capture)
             let counts = capture.text().stdout.split(separator: "\n").compactMap { line -> Int? in
                 let fields = line.split(separator: " ")
                 return fields.count == 2 && fields[0] == "oom_kill" ? Int(fields[1]) : nil
@@ -157,8 +158,15 @@ extension DockerExecutor {
                 }
                 return count > previous
             }
+        } catch {
+            logger.debug("cannot read the container's OOM-kill counter (\(error)); asking the engine instead")
         }
-        return (try? await client.inspectContainer(id).state.oomKilled) ?? false
+        do {
+            return try await client.inspectContainer(id).state.oomKilled
+        } catch {
+            logger.warning("Cannot tell whether the block was killed for memory: \(error)")
+            return false
+        }
     }
 
     /// Runs a shell command in the workspace and returns its exit code.
