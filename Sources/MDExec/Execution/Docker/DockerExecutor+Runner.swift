@@ -62,7 +62,8 @@ extension DockerExecutor {
     /// read to its end: every engine accepts that (Podman refuses an exec that attaches no
     /// stream), and its end means the signal is sent. When the engine refuses a kill, or its
     /// shell cannot even start (a full pids limit), the container is killed, so the block
-    /// still ends; failures are logged.
+    /// still ends; failures are logged. The kill's output is awaited for `killWait` at most, so
+    /// a hung kill reaches the same fallback.
     static func signalProcessGroup(
         _ pid: Int32, _ signal: Int32, containerID id: String, client: EngineClient, logger: Logger
     ) async {
@@ -73,7 +74,7 @@ extension DockerExecutor {
         ])
         do {
             // The script ends in `true`: any other code means it did not run.
-            let code = try await client.runExec(containerID: id, spec: kill) { _, _ in }
+            let code = try await client.runExec(containerID: id, spec: kill, timeout: killWait) { _, _ in }
             if code == 0 { return }
             logger.error("The exec that signals the block's processes (group \(pid), SIG\(name)) exited \(code).")
         } catch {
@@ -83,6 +84,9 @@ extension DockerExecutor {
         logger.error("Killing the container instead, so the block ends.")
         await killContainer(id, client: client, logger: logger)
     }
+
+    /// How long the exec that signals a block may take to report its end.
+    static let killWait = Duration.seconds(10)
 
     /// Kills the container (its last resort to end a block), logging a failure.
     static func killContainer(_ id: String, client: EngineClient, logger: Logger) async {
