@@ -83,6 +83,8 @@ public final class EngineClient: Sendable {
         case standard
         /// `requestTimeout` plus extra time the engine is asked to wait (stop, restart).
         case extended(Duration)
+        /// Exactly this long, whatever `requestTimeout` is (a stream the caller bounds).
+        case within(Duration)
         /// No deadline: the call is bounded by cancellation.
         case none
     }
@@ -111,6 +113,7 @@ public final class EngineClient: Sendable {
             switch deadline {
             case .standard: requestTimeout
             case .extended(let extra): requestTimeout + extra
+            case .within(let limit): limit
             case .none: nil
             }
         let request = EngineRequest(

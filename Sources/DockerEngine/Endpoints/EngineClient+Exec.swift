@@ -17,30 +17,32 @@ extension EngineClient {
     /// Starts an exec and delivers its output live, demultiplexed, until the process ends and the
     /// engine closes the stream. `tty` must match the exec's `Tty`: it alone decides the framing.
     /// Cancelling the task aborts the transfer promptly (the process keeps running in the
-    /// container). The exit code comes from `inspectExec` afterwards.
+    /// container) and throws `EngineError.cancelled`. With a `timeout`, a transfer still open
+    /// after it is aborted (`EngineError.timeout`); without one it lasts as long as the process.
+    /// The exit code comes from `inspectExec` afterwards.
     public func startExec(
-        _ id: String, tty: Bool = false,
+        _ id: String, tty: Bool = false, timeout: Duration? = nil,
         onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void
-    ) async throws {
+    ) async throws(EngineError) {
         let path = "/exec/\(Self.segment(id))/start"
         let endpoint = Self.endpoint(.post, path, [])
         let decoder = Mutex(StreamFrameDecoder(multiplexed: !tty))
         let body = try encode(ExecStartBody(detach: false, tty: tty))
         let response = try await request(
             .post, path, body: body,
-            contentType: "application/json", deadline: .none
+            contentType: "application/json", deadline: timeout.map { .within($0) } ?? .none
         ) { chunk in
-            let frames = try decoder.withLock { decoder in
+            let frames = try decoder.withLock { decoder throws(EngineError) in
                 do { return try decoder.feed(chunk) } catch {
-                    throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
+                    throw .malformedResponse(endpoint: endpoint, reason: "\(error)")
                 }
             }
             for frame in frames { onOutput(frame.stream, frame.bytes) }
         }
         try check(response)
-        try decoder.withLock { decoder in
+        try decoder.withLock { decoder throws(EngineError) in
             do { try decoder.finish() } catch {
-                throw EngineError.malformedResponse(endpoint: endpoint, reason: "\(error)")
+                throw .malformedResponse(endpoint: endpoint, reason: "\(error)")
             }
         }
     }
@@ -52,13 +54,14 @@ extension EngineClient {
     }
 
     /// Runs a command to completion: create, start (output delivered live), inspect.
-    /// Returns the exit code (-1 if the engine reports none).
+    /// Returns the exit code (-1 if the engine reports none). `timeout` bounds the output's
+    /// transfer as in `startExec` (nil: as long as the process runs).
     public func runExec(
-        containerID: String, spec: ExecSpec,
+        containerID: String, spec: ExecSpec, timeout: Duration? = nil,
         onOutput: @escaping @Sendable (StreamKind, [UInt8]) -> Void
-    ) async throws -> Int {
+    ) async throws(EngineError) -> Int {
         let id = try await createExec(containerID: containerID, spec: spec)
-        try await startExec(id, tty: spec.tty, onOutput: onOutput)
+        try await startExec(id, tty: spec.tty, timeout: timeout, onOutput: onOutput)
         return try await inspectExec(id).exitCode ?? -1
     }
 }

@@ -24,7 +24,7 @@ public final class HijackedExec: Sendable {
         self.endpoint = endpoint
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: OutputFrame.self)
         let credits = FrameCredits()
-        output = OutputFrames(base: stream, credits: credits)
+        output = OutputFrames(base: stream, credits: credits, endpoint: endpoint)
         continuation.onTermination = { termination in
             credits.release()
             if case .cancelled = termination { connection.close() }

@@ -6,23 +6,36 @@ import Synchronization
 /// is consumed makes the engine wait instead of filling memory.
 public struct OutputFrames: AsyncSequence, Sendable {
     public typealias Element = OutputFrame
+    public typealias Failure = EngineError
 
     let base: AsyncThrowingStream<OutputFrame, any Error>
     let credits: FrameCredits
+    /// The exec's start, named in errors.
+    let endpoint: String
 
     public struct AsyncIterator: AsyncIteratorProtocol {
+        public typealias Failure = EngineError
+
         var base: AsyncThrowingStream<OutputFrame, any Error>.AsyncIterator
         let credits: FrameCredits
+        let endpoint: String
 
-        public mutating func next() async throws -> OutputFrame? {
-            let frame = try await base.next()
+        /// The next frame; nil once the process has ended, the connection was closed or the
+        /// iterating task was cancelled.
+        public mutating func next() async throws(EngineError) -> OutputFrame? {
+            let frame: OutputFrame?
+            do {
+                frame = try await base.next()
+            } catch {
+                throw EngineError.wrapping(error, endpoint: endpoint)
+            }
             if frame != nil { credits.give() }
             return frame
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator(), credits: credits)
+        AsyncIterator(base: base.makeAsyncIterator(), credits: credits, endpoint: endpoint)
     }
 }
 

@@ -1,6 +1,7 @@
 import CCurl
 import CCurlShims
 import Foundation
+import Synchronization
 import SystemPackage
 
 /// A raw byte connection to the engine made by libcurl (`CURLOPT_CONNECT_ONLY`), for the
@@ -8,7 +9,7 @@ import SystemPackage
 /// waiting on the socket with `poll` when libcurl answers `CURLE_AGAIN`.
 ///
 /// `@unchecked Sendable`: a reader thread and a writer queue share it. Every libcurl call and
-/// every change of `easy` happens under `lock` (so the handle is used by one thread at a time);
+/// every change of the handle happens under `state` (so the handle is used by one thread at a time);
 /// the waits happen outside the lock. A pipe wakes every waiter when the connection is closed.
 final class RawConnection: @unchecked Sendable {
     /// What a non-blocking read found.
@@ -25,12 +26,17 @@ final class RawConnection: @unchecked Sendable {
         case timedOut
     }
 
+    /// The libcurl handle (nil once released) and whether the connection is closed.
+    /// `@unchecked Sendable`: the handle is only used while `state` is locked.
+    private struct State: @unchecked Sendable {
+        var easy: UnsafeMutableRawPointer?
+        var isClosed = false
+    }
+
     let host: DockerHost
-    private let lock = NSLock()
-    private var easy: UnsafeMutableRawPointer?
+    private let state: Mutex<State>
     private let socket: Int32
     private let wakePipe: (read: Int32, write: Int32)
-    private var isClosed = false
 
     /// Connects to the engine, blocking the calling thread for at most `timeout`.
     init(host: DockerHost, timeout: Duration) throws {
@@ -65,7 +71,7 @@ final class RawConnection: @unchecked Sendable {
         }
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        self.easy = easy
+        state = Mutex(State(easy: easy))
         self.socket = socket
         wakePipe = (fds[0], fds[1])
     }
@@ -139,10 +145,10 @@ final class RawConnection: @unchecked Sendable {
 
     /// Closes the connection for both directions and wakes every waiter. Idempotent.
     func close() {
-        lock.lock()
-        let first = !isClosed
-        isClosed = true
-        lock.unlock()
+        let first = state.withLock { state in
+            defer { state.isClosed = true }
+            return !state.isClosed
+        }
         if first {
             // A full pipe already wakes every waiter, so a failed write changes nothing.
             _ = try? FileDescriptor(rawValue: wakePipe.write).writeAll(CollectionOfOne(UInt8(1)))
@@ -153,16 +159,16 @@ final class RawConnection: @unchecked Sendable {
     /// when it stops.
     func release() {
         close()
-        lock.lock()
-        defer { lock.unlock() }
-        if let easy { curl_easy_cleanup(easy) }
-        easy = nil
+        state.withLock { state in
+            if let easy = state.easy { curl_easy_cleanup(easy) }
+            state.easy = nil
+        }
     }
 
     private func lockedCall<T>(_ endpoint: String, _ body: (UnsafeMutableRawPointer) -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let easy, !isClosed else { throw EngineError.connectionClosed(endpoint: endpoint) }
-        return body(easy)
+        try state.withLock { state throws(EngineError) -> T in
+            guard let easy = state.easy, !state.isClosed else { throw .connectionClosed(endpoint: endpoint) }
+            return body(easy)
+        }
     }
 }

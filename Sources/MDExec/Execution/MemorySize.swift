@@ -1,8 +1,8 @@
 import Foundation
 
 /// Sizes such as `512m`, `2g`, `1048576`.
-public enum MemorySize {
-    public static func bytes(_ text: String) -> Int64? {
+package enum MemorySize {
+    package static func bytes(_ text: String) -> Int64? {
         let lower = text.lowercased().trimmingWhitespace()
         let units: [(String, Int64)] = [
             ("kb", 1 << 10), ("k", 1 << 10), ("mb", 1 << 20), ("m", 1 << 20), ("gb", 1 << 30), ("g", 1 << 30), ("b", 1),

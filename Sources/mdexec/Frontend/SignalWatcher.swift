@@ -44,7 +44,11 @@ final class SignalWatcher: Sendable {
         reader.start()
         for number in [SIGINT, SIGTERM] {
             var action = sigaction()
+            #if canImport(Glibc)
             action.__sigaction_handler.sa_handler = forwardSignal
+            #elseif canImport(Darwin)
+            action.__sigaction_u.__sa_handler = forwardSignal
+            #endif
             action.sa_flags = SA_RESTART
             sigemptyset(&action.sa_mask)
             sigaction(number, &action, nil)

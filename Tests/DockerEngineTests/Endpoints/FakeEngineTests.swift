@@ -114,6 +114,29 @@ struct FakeEngineTests {
         }
     }
 
+    @Test("an exec stream ends at the timeout it is given; without one, not even requestTimeout bounds it")
+    func execStreamTimeout() async throws {
+        let stream = try Fixture.bytes("exec-multiplexed.bin")
+        try await withFake(
+            { _ in
+                var answer = FakeEngine.Answer.stream(200, [stream])
+                answer.delay = 1
+                return answer
+            }, timeout: .milliseconds(300)
+        ) { client, _ in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: EngineError.self) {
+                try await client.startExec("e4", timeout: .milliseconds(200)) { _, _ in }
+            }
+            #expect(error == .timeout(endpoint: "POST /exec/e4/start", after: .milliseconds(200)))
+            #expect(clock.now - start < .milliseconds(900))
+            let log = OutputLog()
+            try await client.startExec("e5") { log.append($0, $1) }
+            #expect(!log.all.isEmpty, "the slow stream was read to its end")
+        }
+    }
+
     @Test("exec output split across chunks is delivered in order; a truncated end is an error")
     func execStream() async throws {
         let stream = try Fixture.bytes("exec-truncated.bin")

@@ -221,6 +221,75 @@ extension ReliabilityTests {
             await RelContainers.expectGone(name, grace: 12)
         }
 
+        /// An engine may accept a GPU request at create and drop it (Podman 4's service does
+        /// with `DeviceRequests`): mdexec reads the request back before the start and stops
+        /// rather than run the blocks without the GPU. The proxy makes any engine such a one:
+        /// it introduces itself as Docker (so mdexec asks with `DeviceRequests`, not with
+        /// Podman's CDI devices), and its inspect answers carry no `DeviceRequests`.
+        @Test("The engine accepts a GPU request but drops it: exit 3 naming the GPU and the engine, no container left")
+        func gpuRequestDropped() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let files = try Files(scratch)
+            let proxy = try RelUnixProxy()
+            defer { proxy.stop() }
+            proxy.rewriteAnswers(toRequests: { $0.hasPrefix("GET /version ") }, Self.introducedAsDocker)
+            proxy.rewriteAnswers(toRequests: Self.isContainerInspect, Self.withoutDeviceRequests)
+            let version = try await EngineGate.client().engineVersion().version
+            let name = RelContainers.name("proxy-gpu")
+            let outcome = try await Rel.run(
+                Rel.dockerRun(name, ["--gpus", "all"] + files.outputs + [files.doc]), in: scratch.path,
+                environment: ["DOCKER_HOST": proxy.dockerHost], inputs: [files.doc], limit: 60)
+            expectInfrastructureFailure(outcome, mentioning: ["GPU", "--gpus", "DeviceRequests", "Docker \(version)"])
+            #expect(outcome.stderr.contains("dropped its GPU request"), "\(outcome.stderr)")
+            #expect(proxy.rewrittenCount >= 2, "the version and the container's inspection went through the proxy")
+            let results = try Rel.results(files.json)
+            #expect(results.blocks.allSatisfy { $0.exitCode == nil }, "no block ran")
+            #expect(!FileManager.default.fileExists(atPath: files.flag), "no block ran")
+            await RelContainers.expectGone(name)
+        }
+
+        /// `GET /version` as Docker would answer: Podman's `Podman Engine` component renamed `Engine`.
+        static func introducedAsDocker(_ body: [UInt8]) -> [UInt8] {
+            rewritingJSON(body) { version in
+                guard let components = version["Components"] as? [[String: Any]] else { return }
+                version["Components"] = components.map { component in
+                    var component = component
+                    if (component["Name"] as? String)?.localizedCaseInsensitiveContains("podman") == true {
+                        component["Name"] = "Engine"
+                    }
+                    return component
+                }
+            }
+        }
+
+        /// `GET /v1.NN/containers/{id}/json`, not the list (`/containers/json`) nor an exec's.
+        static func isContainerInspect(_ requestLine: String) -> Bool {
+            let parts = requestLine.split(separator: " ")
+            guard parts.count == 3, parts[0] == "GET" else { return false }
+            let path = parts[1].split(separator: "?")[0].split(separator: "/")
+            return path.count == 4 && path[0].hasPrefix("v") && path[1] == "containers" && path[3] == "json"
+        }
+
+        /// A container's inspection without `HostConfig.DeviceRequests`.
+        static func withoutDeviceRequests(_ body: [UInt8]) -> [UInt8] {
+            rewritingJSON(body) { info in
+                guard var hostConfig = info["HostConfig"] as? [String: Any] else { return }
+                hostConfig["DeviceRequests"] = nil
+                info["HostConfig"] = hostConfig
+            }
+        }
+
+        /// `body`, a JSON object, changed by `change` (as it was if it is not one).
+        static func rewritingJSON(_ body: [UInt8], _ change: (inout [String: Any]) -> Void) -> [UInt8] {
+            guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+                return body
+            }
+            change(&object)
+            guard let data = try? JSONSerialization.data(withJSONObject: object) else { return body }
+            return Array(data)
+        }
+
         @Test("A truncated answer to container create: exit 3 at once, with a message")
         func truncatedAnswer() async throws {
             guard try await EngineGate.ready() else { return }

@@ -7,7 +7,8 @@ import Glibc
 
 /// A byte-for-byte Unix-socket proxy in front of the real engine, to make the engine fail in
 /// ways the real dockerd would not on demand: every connection dropped at once (the engine
-/// "stopped"), a garbage frame injected into a hijacked exec stream, an answer cut short.
+/// "stopped"), a garbage frame injected into a hijacked exec stream, an answer cut short or
+/// rewritten.
 /// Each accepted connection gets its own upstream connection and two pump threads.
 final class RelUnixProxy: @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock` (or a connection's own lock).
@@ -19,6 +20,7 @@ final class RelUnixProxy: @unchecked Sendable {
     private var stopped = false
     private var truncation: (marker: [UInt8], keep: Int)?
     private var refusal: (marker: [UInt8], answer: [UInt8])?
+    private var rewrites: [Rewrite] = []
     private var acceptThreadDone = false
 
     /// One client connection and its upstream connection.
@@ -31,6 +33,8 @@ final class RelUnixProxy: @unchecked Sendable {
         var truncateKeep: Int?
         /// The canned answer that replaces the engine's to the request in flight.
         var refusal: [UInt8]?
+        /// What the body of the engine's answer to the request in flight is turned into.
+        var rewrite: (@Sendable ([UInt8]) -> [UInt8])?
         private var pumps = 2
         private var isShutDown = false
 
@@ -134,6 +138,27 @@ final class RelUnixProxy: @unchecked Sendable {
     var refusedCount: Int { lock.withLock { refused } }
     private var refused = 0
 
+    /// Which requests get their answer rewritten, and how.
+    private struct Rewrite {
+        let matches: @Sendable (String) -> Bool
+        let transform: @Sendable ([UInt8]) -> [UInt8]
+    }
+
+    /// From now on, the engine's answer to a request whose request line (`GET /version HTTP/1.1`)
+    /// `matches` is read whole, its body passed through `transform` and sent on with its new
+    /// length, and the connection closed: the engine "answers" differently. The first rule
+    /// that matches applies.
+    func rewriteAnswers(
+        toRequests matches: @escaping @Sendable (String) -> Bool,
+        _ transform: @escaping @Sendable ([UInt8]) -> [UInt8]
+    ) {
+        lock.withLock { rewrites.append(Rewrite(matches: matches, transform: transform)) }
+    }
+
+    /// How many answers were rewritten so far.
+    var rewrittenCount: Int { lock.withLock { rewritten } }
+    private var rewritten = 0
+
     // MARK: - Threads
 
     private func acceptLoop(_ fd: Int32) {
@@ -180,13 +205,16 @@ final class RelUnixProxy: @unchecked Sendable {
                 return
             }
             let chunk = buffer[0..<n]
-            let (rule, refusal) = lock.withLock { (truncation, self.refusal) }
+            let (rule, refusal, rewrites) = lock.withLock { (truncation, self.refusal, self.rewrites) }
             let refusing = refusal.map { Self.contains(chunk, $0.marker) } ?? false
             if refusing { lock.withLock { refused += 1 } }
+            let requestLine = Self.requestLine(chunk)
+            let rewrite = requestLine.flatMap { line in rewrites.first { $0.matches(line) } }
             connection.lock.withLock {
                 if !connection.hijacked, Self.contains(chunk, Array("Upgrade: tcp".utf8)) { connection.hijacked = true }
                 if let rule, Self.contains(chunk, rule.marker) { connection.truncateKeep = rule.keep }
                 if refusing { connection.refusal = refusal?.answer }
+                if let rewrite { connection.rewrite = rewrite.transform }
             }
             let sent = buffer.withUnsafeBytes {
                 Self.sendAll(connection.server, UnsafeRawBufferPointer(rebasing: $0[0..<n]))
@@ -198,10 +226,11 @@ final class RelUnixProxy: @unchecked Sendable {
         }
     }
 
-    /// Engine to client: forwards, or cuts an answer short.
+    /// Engine to client: forwards, cuts an answer short, or rewrites it.
     private func pumpAnswers(_ connection: Connection) {
         defer { connection.pumpFinished() }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var held: [UInt8] = []
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(connection.server, $0.baseAddress, $0.count, 0) }
             if n < 0 && errno == EINTR { continue }
@@ -209,9 +238,20 @@ final class RelUnixProxy: @unchecked Sendable {
                 if n == 0 { Glibc.shutdown(connection.client, Int32(SHUT_WR)) } else { connection.shutDownBoth() }
                 return
             }
-            let (keep, refusal) = connection.lock.withLock { (connection.truncateKeep, connection.refusal) }
+            let (keep, refusal, rewrite) = connection.lock.withLock {
+                (connection.truncateKeep, connection.refusal, connection.rewrite)
+            }
             if let refusal {
                 _ = refusal.withUnsafeBytes { connection.sendToClient($0) }
+                connection.shutDownBoth()
+                return
+            }
+            if let rewrite {
+                held += buffer[0..<n]
+                guard let (head, body) = Self.completeAnswer(held) else { continue }
+                let answer = Self.answer(head: head, body: rewrite(body))
+                lock.withLock { rewritten += 1 }
+                _ = answer.withUnsafeBytes { connection.sendToClient($0) }
                 connection.shutDownBoth()
                 return
             }
@@ -224,6 +264,63 @@ final class RelUnixProxy: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    // MARK: - HTTP
+
+    /// The request line (`GET /version HTTP/1.1`) when `chunk` starts a request.
+    private static func requestLine(_ chunk: ArraySlice<UInt8>) -> String? {
+        guard let end = chunk.firstIndex(of: UInt8(ascii: "\r")) else { return nil }
+        let line = String(decoding: chunk[chunk.startIndex..<end], as: UTF8.self)
+        return line.hasSuffix(" HTTP/1.1") || line.hasSuffix(" HTTP/1.0") ? line : nil
+    }
+
+    /// The head (status line and headers, without the blank line) and the body (de-chunked)
+    /// once `bytes` hold a whole answer.
+    private static func completeAnswer(_ bytes: [UInt8]) -> (head: [String], body: [UInt8])? {
+        let separator = Array("\r\n\r\n".utf8)
+        guard let headEnd = index(of: separator, in: bytes[...]) else { return nil }
+        let head = String(decoding: bytes[..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
+        let rest = bytes[(headEnd + separator.count)...]
+        func header(_ name: String) -> String? {
+            head.dropFirst().first { $0.lowercased().hasPrefix(name + ":") }.map {
+                String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        if let length = header("content-length").flatMap(Int.init) {
+            return rest.count >= length ? (head, Array(rest.prefix(length))) : nil
+        }
+        guard header("transfer-encoding")?.lowercased() == "chunked" else { return nil }
+        var body: [UInt8] = []
+        var at = rest.startIndex
+        while true {
+            guard let lineEnd = index(of: Array("\r\n".utf8), in: rest[at...]) else { return nil }
+            let sizeText = String(decoding: rest[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+            if size == 0 { return (head, body) }
+            let start = lineEnd + 2
+            guard rest.endIndex >= start + size + 2 else { return nil }
+            body += rest[start..<(start + size)]
+            at = start + size + 2
+        }
+    }
+
+    /// An answer with `head`'s status and headers (but its own length, and no keep-alive).
+    private static func answer(head: [String], body: [UInt8]) -> [UInt8] {
+        let dropped = ["content-length:", "transfer-encoding:", "connection:"]
+        let kept = head.filter { line in !dropped.contains { line.lowercased().hasPrefix($0) } }
+        let lines = kept + ["Content-Length: \(body.count)", "Connection: close"]
+        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + body
+    }
+
+    private static func index(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var i = haystack.startIndex
+        while i <= haystack.endIndex - needle.count {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
     }
 
     // MARK: - Sockets

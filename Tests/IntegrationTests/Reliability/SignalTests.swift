@@ -38,7 +38,7 @@ extension ReliabilityTests {
             #expect(results.blocks.allSatisfy { $0.status == .cancelled }, "\(results.blocks.map(\.status))")
             #expect(Rel.bytes(report) == Rel.bytes(doc), "the partial report")
             // Cleanup after a cancelled start runs outside the cancelled task, and a create
-            // aborted in flight is found again by its session label.
+            // aborted in flight is found again by its run label (`mdexec.run`).
             await RelContainers.expectGone(name, grace: 4)
             await RelContainers.remove(name)
         }

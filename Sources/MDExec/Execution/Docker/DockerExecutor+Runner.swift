@@ -63,7 +63,8 @@ extension DockerExecutor {
     /// read to its end: every engine accepts that (Podman refuses an exec that attaches no
     /// stream), and its end means the signal is sent. When the engine refuses a kill, or its
     /// shell cannot even start (a full pids limit), the container is killed, so the block
-    /// still ends; failures are logged.
+    /// still ends; failures are logged. The kill's output is awaited for `killWait` at most, so
+    /// a hung kill reaches the same fallback.
     static func signalProcessGroup(
         _ pid: Int32, _ signal: Int32, containerID id: String, client: EngineClient, logger: Logger
     ) async {
@@ -74,7 +75,7 @@ extension DockerExecutor {
         ])
         do {
             // The script ends in `true`: any other code means it did not run.
-            let code = try await client.runExec(containerID: id, spec: kill) { _, _ in }
+            let code = try await client.runExec(containerID: id, spec: kill, timeout: killWait) { _, _ in }
             if code == 0 { return }
             logger.error("The exec that signals the block's processes (group \(pid), SIG\(name)) exited \(code).")
         } catch {
@@ -84,6 +85,9 @@ extension DockerExecutor {
         logger.error("Killing the container instead, so the block ends.")
         await killContainer(id, client: client, logger: logger)
     }
+
+    /// How long the exec that signals a block may take to report its end.
+    static let killWait = Duration.seconds(10)
 
     /// Kills the container (its last resort to end a block), logging a failure.
     static func killContainer(_ id: String, client: EngineClient, logger: Logger) async {
@@ -146,7 +150,8 @@ extension DockerExecutor {
     private func sawNewOOMKill(containerID id: String) async -> Bool {
         let capture = OutputCapture(limit: 4096)
         let command = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null"
-        if (try? await runShell(command, timeoutSeconds: 10, capture: capture)) != nil {
+        do {
+            _ = try await runShell(command, timeoutSeconds: 10, capture: capture)
             let counts = capture.text().stdout.split(separator: "\n").compactMap { line -> Int? in
                 let fields = line.split(separator: " ")
                 return fields.count == 2 && fields[0] == "oom_kill" ? Int(fields[1]) : nil
@@ -158,8 +163,15 @@ extension DockerExecutor {
                 }
                 return count > previous
             }
+        } catch {
+            logger.debug("cannot read the container's OOM-kill counter (\(error)); asking the engine instead")
         }
-        return (try? await client.inspectContainer(id).state.oomKilled) ?? false
+        do {
+            return try await client.inspectContainer(id).state.oomKilled
+        } catch {
+            logger.warning("Cannot tell whether the block was killed for memory: \(error)")
+            return false
+        }
     }
 
     /// Runs a shell command in the workspace and returns its exit code.
@@ -235,12 +247,12 @@ extension DockerExecutor {
                     .infrastructure,
                     "The container stopped while a block was running (exit code \(info.state.exitCode)\(oom)).")
             }
-        } catch let engineError as EngineError {
+        } catch let engineError {
             if case .notFound = engineError {
                 return ExecutionError(.infrastructure, "The container was removed while a block was running.")
             }
             return ExecutionError(.infrastructure, "\(error.message) \(engineError.description)")
-        } catch {}
+        }
         return error
     }
 }
