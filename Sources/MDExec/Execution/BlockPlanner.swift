@@ -6,6 +6,9 @@ public struct BlockPlanner: Sendable {
         /// Write `code` to `file`, then run it with `interpreter`, in `session` (nil: in a
         /// process of its own).
         case run(file: String, code: String, interpreter: LanguageTable.Interpreter, session: SessionKey?)
+        /// Run a transcript's prompts one by one with `interpreter`, in `session` (nil: each
+        /// in a process of its own).
+        case transcript(Transcript, interpreter: LanguageTable.Interpreter, session: SessionKey?)
         /// Write `code` to `file` and do not run it (a `file=` block of another language).
         case write(file: String, code: String)
         /// Fail without running: the file it names is outside the workspace.
@@ -27,6 +30,14 @@ public struct BlockPlanner: Sendable {
     public func action(for block: CodeBlock) -> Action {
         let language = block.info.language
         if block.info.skip { return .skip(reason: "marked skip") }
+        if block.info.file == nil, let transcript = Transcript.parse(code: block.code, language: language),
+            let interpreter = languages.interpreter(
+                for: transcript.kind == .pycon ? "python" : language?.lowercased() == "sh" ? "sh" : "bash")
+        {
+            let session =
+                fresh || block.info.fresh ? nil : SessionKey(command: interpreter.command, name: block.info.session)
+            return .transcript(transcript, interpreter: interpreter, session: session)
+        }
         let interpreter = languages.interpreter(for: language).map { table in
             SessionDriver(command: table.command) == nil ? table : shebangInterpreter(block.code) ?? table
         }
@@ -91,6 +102,11 @@ public struct BlockPlanner: Sendable {
             planned.filename = file
             planned.runs = true
             planned.session = session?.label
+        case .transcript(let transcript, _, let session):
+            planned.runs = true
+            planned.session = session?.label
+            planned.reason =
+                "\(transcript.kind.rawValue) transcript: \(transcript.steps.count) prompt\(transcript.steps.count == 1 ? "" : "s")"
         case .write(let file, _):
             planned.filename = file
             planned.reason = "written to \(file)"

@@ -28,6 +28,8 @@ public struct BlockResult: Sendable, Equatable {
     public var sessionRestarted: Bool
     /// The pictures it made, as copied into the assets folder, in report order.
     public var images: [BlockImage] = []
+    /// A transcript block's prompts, one entry each, in order; nil for any other block.
+    public var steps: [TranscriptStep]?
 
     /// Whether the block's code was executed and has an exit code: only such blocks get
     /// an output block in the report (a `file=` block that was only written does not).

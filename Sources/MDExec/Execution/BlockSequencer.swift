@@ -94,6 +94,9 @@ public struct BlockSequencer: Sendable {
             return result
         case .refuse(let reason):
             return refused(result, reason: reason)
+        case .transcript(let transcript, let interpreter, let session):
+            return try await runTranscript(
+                transcript, interpreter: interpreter, session: session, block: block, into: result)
         case .write(let file, let code):
             try await executor.writeFile(file, contents: Array(code.utf8))
             result.status = .passed
@@ -170,7 +173,7 @@ public struct BlockSequencer: Sendable {
             expectedOutput: block.recorded?.output, reason: reason)
     }
 
-    private static let interrupted = "the run was interrupted"
+    static let interrupted = "the run was interrupted"
 
     private func refused(_ base: BlockResult, reason: String) -> BlockResult {
         var result = base
@@ -197,7 +200,7 @@ public struct BlockSequencer: Sendable {
         return result
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int {
+    static func milliseconds(_ duration: Duration) -> Int {
         let (seconds, attoseconds) = duration.components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }

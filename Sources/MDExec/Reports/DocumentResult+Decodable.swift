@@ -18,7 +18,7 @@ extension DocumentResult: Decodable {
 
 extension BlockResult: Decodable {
     enum CodingKeys: String, CodingKey {
-        case index, line, language, filename, status, stdout, stderr, output, matched, reason, session, images
+        case index, line, language, filename, status, stdout, stderr, output, matched, reason, session, images, steps
         case sessionRestarted = "session_restarted"
         case exitCode = "exit_code"
         case durationMs = "duration_ms"
@@ -44,5 +44,6 @@ extension BlockResult: Decodable {
             session: try c.decodeIfPresent(String.self, forKey: .session),
             sessionRestarted: try c.decodeIfPresent(Bool.self, forKey: .sessionRestarted) ?? false)
         images = try c.decodeIfPresent([BlockImage].self, forKey: .images) ?? []
+        steps = try c.decodeIfPresent([TranscriptStep].self, forKey: .steps)
     }
 }

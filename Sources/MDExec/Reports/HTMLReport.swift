@@ -140,7 +140,8 @@ public enum HTMLReport {
         cmark_node_set_on_enter(section, head)
         cmark_node_set_on_exit(section, "</section>")
         cmark_node_insert_before(node, section)
-        if result.wasExecuted, let outputFence = cmark_node_next(node),
+        // A transcript's outputs are in its own text; nothing follows it.
+        if result.wasExecuted, result.steps == nil, let outputFence = cmark_node_next(node),
             cmark_node_get_type(outputFence) == CMARK_NODE_CODE_BLOCK
         {
             if let exitLine = cmark_node_next(outputFence), cmark_node_get_type(exitLine) == CMARK_NODE_PARAGRAPH,
@@ -152,7 +153,9 @@ public enum HTMLReport {
         }
         cmark_node_unlink(node)
         cmark_node_append_child(section, node)
-        guard result.wasExecuted, let output = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        guard result.wasExecuted, result.steps == nil, let output = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
+            return
+        }
         let text = result.output.isEmpty ? "" : escaped(result.output)
         cmark_node_set_on_enter(
             output,

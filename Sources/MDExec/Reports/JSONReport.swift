@@ -98,7 +98,7 @@ public enum JSONReport {
     }
 
     static func value(of block: BlockResult) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("index", .int(block.index)),
             ("line", .int(block.line)),
             ("language", .optional(block.language)),
@@ -125,7 +125,23 @@ public enum JSONReport {
             ("expected_output", .optional(block.expectedOutput)),
             ("matched", .optional(block.matched)),
             ("reason", .optional(block.reason)),
-        ])
+        ]
+        if let steps = block.steps {
+            fields.append(
+                (
+                    "steps",
+                    .array(
+                        steps.map { step in
+                            .object([
+                                ("line", .int(step.line)), ("input", .string(step.input)),
+                                ("expected", .string(step.expected)),
+                                ("output", .string(step.output)), ("exit_code", .optional(step.exitCode)),
+                                ("matched", .optional(step.matched)),
+                            ])
+                        })
+                ))
+        }
+        return .object(fields)
     }
 
     /// Attributes as one JSON object; a key given twice keeps its first place and last value.

@@ -31,6 +31,10 @@ public enum MarkdownReport {
         var edits: [(range: Range<Int>, text: String)] = []
         for block in blocks {
             guard let result = resultsByIndex[block.index], result.wasExecuted else { continue }
+            if let steps = result.steps {
+                edits += transcriptEdits(block, steps: steps, lines: lines, eol: eol)
+                continue
+            }
             let resultText = RecordedResultText.text(for: block, result: result, options: options, eol: eol)
             if let recorded = block.recorded {
                 let range = lines.range(recorded.firstLine).lowerBound..<lines.range(recorded.lastLine).upperBound
@@ -67,6 +71,51 @@ public enum MarkdownReport {
         }
         out += source[cursor...]
         return out
+    }
+}
+
+extension MarkdownReport {
+    /// A transcript is its own recorded result: each prompt's output lines that no longer
+    /// match are replaced in place by what came out (a console command's `[N]` after them),
+    /// prompts and commands kept byte for byte; a matching output (wildcards and all) is
+    /// kept as written. An output line that would close the block's fence is not written:
+    /// that prompt keeps its recorded lines.
+    fileprivate static func transcriptEdits(
+        _ block: CodeBlock, steps: [TranscriptStep], lines: ReportLines, eol: String
+    ) -> [(range: Range<Int>, text: String)] {
+        guard let transcript = Transcript.parse(code: block.code, language: block.info.language) else { return [] }
+        let codeLines = block.code.split(separator: "\n", omittingEmptySubsequences: false)
+        var edits: [(range: Range<Int>, text: String)] = []
+        for (step, ran) in zip(transcript.steps, steps) where ran.exitCode != nil && ran.matched != true {
+            var written = ReportText.normalizedForComparison(Self.shown(ran.output))
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if written == [""] { written = [] }
+            let fenceChar = block.fence.first ?? "`"
+            let closes = written.contains { line in
+                let trimmed = line.drop { $0 == " " }
+                return line.count - trimmed.count < 4 && trimmed.prefix { $0 == fenceChar }.count >= block.fence.count
+            }
+            guard !closes else { continue }
+            let promptLine = block.line + 1 + step.line
+            guard promptLine + step.inputLines - 1 <= lines.count else { continue }
+            // The bytes before the prompt on its own line: the container's prefix and indent.
+            let raw = Array(lines.bytes[lines.range(promptLine)]).filter { $0 != 0x0A && $0 != 0x0D }
+            let content = step.line < codeLines.count ? Array(codeLines[step.line].utf8).filter { $0 != 0x0D } : []
+            let prefix =
+                raw.count >= content.count && Array(raw.suffix(content.count)) == content
+                ? String(decoding: raw.prefix(raw.count - content.count), as: UTF8.self) : block.containerPrefix
+            let text = written.map { prefix + $0 + eol }.joined()
+            if step.outputLines > 0 {
+                let first = promptLine + step.inputLines
+                let last = first + step.outputLines - 1
+                guard last <= lines.count else { continue }
+                edits.append((lines.range(first).lowerBound..<lines.range(last).upperBound, text))
+            } else if !text.isEmpty {
+                let at = lines.range(promptLine + step.inputLines - 1).upperBound
+                edits.append((at..<at, (lines.isTerminated(promptLine + step.inputLines - 1) ? "" : eol) + text))
+            }
+        }
+        return edits
     }
 }
 

@@ -188,6 +188,17 @@ struct BatchRun {
 
     private static func printDifferences(_ loaded: LoadedDocument, _ result: DocumentResult) {
         for block in result.blocks where block.matched == false {
+            if let steps = block.steps {
+                for step in steps where step.matched == false {
+                    let diff = OutputComparison(actual: step.output, recorded: step.expected).diff(
+                        expectedLabel: "\(loaded.path):\(step.line) recorded output",
+                        actualLabel: "\(loaded.path):\(step.line) actual output")
+                    StandardError.write(
+                        "mdexec: \(loaded.path): block \(block.index + 1), line \(step.line): \(step.input.split(separator: "\n").first ?? ""): output differs\n\(diff)"
+                    )
+                }
+                continue
+            }
             let diff = OutputComparison(actual: block.output, recorded: block.expectedOutput ?? "").diff(
                 expectedLabel: "\(loaded.path):\(block.line) recorded output",
                 actualLabel: "\(loaded.path):\(block.line) actual output")

@@ -109,7 +109,7 @@ final class ProgressPrinter: Sendable {
             let ran = result.blocks.filter { $0.exitCode != nil && $0.status != .cancelled }
             let compared = ran.filter { $0.matched != nil }
             let differ = compared.filter { $0.matched == false }.count
-            let unrecorded = ran.filter { $0.expectedOutput == nil }.count
+            let unrecorded = ran.filter { $0.expectedOutput == nil && $0.steps == nil }.count
             if compared.isEmpty {
                 text += "; nothing was compared: no block that ran has a recorded output"
                 text += unrecorded > 0 ? " (run `mdexec run --in-place` to record them)" : ""
