@@ -9,7 +9,7 @@ struct WorkDirectory: Sendable {
 
     init(_ given: String?) throws(ExecutionError) {
         if let given {
-            path = given
+            path = Self.absolute(given)
             isOwned = false
             return
         }
@@ -20,6 +20,12 @@ struct WorkDirectory: Sendable {
         }
         path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         isOwned = true
+    }
+
+    /// `path` from the current directory when it is relative: an engine takes a relative
+    /// bind source for the name of a volume.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
     }
 
     /// Removes the directory if the executor made it.

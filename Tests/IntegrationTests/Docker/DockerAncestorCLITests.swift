@@ -243,6 +243,17 @@ extension DockerTests {
             try await Leftovers.expectNone()
         }
 
+        @Test("a relative --work-dir is the folder of that name here, bind-mounted (not an engine volume)")
+        func relativeWorkDir() async throws {
+            guard try await EngineGate.ready() else { return }
+            let scratch = try Scratch()
+            let doc = try scratch.write("d.md", "```sh\necho here > mark.txt\n```\n")
+            let run = try DockerCLI.runDocument(["--work-dir", "work", "--quiet", doc], in: scratch.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try scratch.read("work/mark.txt") == "here\n")
+            try await Leftovers.expectNone()
+        }
+
         @Test(
             "delete_tmp_files removes each block's file after it ran; without it the file stays",
             .timeLimit(.minutes(2)))

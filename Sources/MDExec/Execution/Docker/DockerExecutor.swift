@@ -91,7 +91,8 @@ public final class DockerExecutor: CodeExecutor {
             }
         }
         let spec = ContainerBlueprint.spec(
-            for: configuration, hostDirectory: isRemote ? nil : configuration.bindDir ?? workDir, runID: runID,
+            for: configuration,
+            hostDirectory: isRemote ? nil : configuration.bindDir.map(WorkDirectory.absolute) ?? workDir, runID: runID,
             engine: engineVersion.kind)
         // The create runs to its answer even when the run is cancelled (it has a deadline):
         // the engine goes on creating a container whose request was dropped, so only the
