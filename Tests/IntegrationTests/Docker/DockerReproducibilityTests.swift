@@ -57,11 +57,13 @@ extension DockerTests {
             #expect(text.contains("error:"), "pip says why it failed (-qq, not -qqq): \(text)")
             #expect(!text.contains("tmp_code_"), "no block file name leaks into the report")
 
-            // Without --merge-streams the streams are captured apart: each line still whole.
+            // Without --merge-streams the streams are captured apart, a python session's still
+            // in the order written (its stderr is framed in its stdout); each line whole.
             let json = scratch.path + "/r.json"
             let apart = try DockerCLI.runDocument(["--keep-going", "--json", json, doc])
             #expect(apart.status == 1)
             let blocks = try Results.document(json).blocks
+            #expect(blocks[1].output == "out 0\nerr 0\nout 1\nerr 1\nout 2\nerr 2\n")
             for block in blocks[1...2] {
                 #expect(block.stdout == "out 0\nout 1\nout 2\n" && block.stderr == "err 0\nerr 1\nerr 2\n")
                 #expect(

@@ -38,7 +38,7 @@ extension DockerExecutor {
             send: { bytes in try await connection.write(bytes) },
             kill: { pid, signal in
                 await Self.signalProcessGroup(pid, signal, containerID: id, client: client, logger: logger)
-            })
+            }, mergedStreams: configuration.mergeStreams)
         let reader = Task.detached {
             do {
                 for try await frame in connection.output {

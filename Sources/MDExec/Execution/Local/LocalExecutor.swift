@@ -45,7 +45,7 @@ public final class LocalExecutor: CodeExecutor {
         let (requests, requestSink) = AsyncStream<[UInt8]>.makeStream()
         let link = RunnerLink(
             send: { bytes in requestSink.yield(bytes) },
-            kill: { pid, signal in HostSignal.signalBlock(pid, signal) })
+            kill: { pid, signal in HostSignal.signalBlock(pid, signal) }, mergedStreams: configuration.mergeStreams)
         let arguments = RunnerScript.arguments(mergeStreams: configuration.mergeStreams)
         let workDir = self.workDir
         let task = Task {

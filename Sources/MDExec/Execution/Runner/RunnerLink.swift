@@ -59,10 +59,13 @@ final class RunnerLink: Sendable {
     private let shared = Mutex(Shared())
     private let send: Sender
     private let kill: Killer
+    /// The runner was started with `mergeStreams`: sessions write stderr into stdout as is.
+    private let mergedStreams: Bool
 
-    init(send: @escaping Sender, kill: @escaping Killer) {
+    init(send: @escaping Sender, kill: @escaping Killer, mergedStreams: Bool = false) {
         self.send = send
         self.kill = kill
+        self.mergedStreams = mergedStreams
     }
 
     /// The process groups of every block and session this link started.
@@ -90,11 +93,17 @@ final class RunnerLink: Sendable {
                 }, driver: key.driver
             )
         }
+        // A python session frames its stderr in its stdout unless the streams are merged.
+        let frames: FramedStderr? = slot?.driver == .python && !mergedStreams ? FramedStderr(forward: onOutput) : nil
+        defer { frames?.finish() }
+        var handler = onOutput
+        if let frames { handler = { channel, bytes in frames.handle(channel, bytes) } }
         return try await run(
             token: token,
             request: RunnerScript.request(
                 token: token, timeoutSeconds: timeoutSeconds, file: file, command: command, session: slot),
-            timeoutSeconds: timeoutSeconds, sessionTimeout: session == nil ? nil : timeoutSeconds, onOutput: onOutput)
+            timeoutSeconds: timeoutSeconds, sessionTimeout: session == nil ? nil : timeoutSeconds,
+            onOutput: handler)
     }
 
     /// Runs a shell command (`sh -c`) and returns its exit code.

@@ -31,8 +31,8 @@ enum RunnerScript {
     /// The script, passed as `sh -c SCRIPT mdexec-runner PYTHON-DRIVER`.
     static let source = #"""
         set -f
-        py=$1 D= ds=- ids=
-        if [ -n "$2" ]; then exec 3>&2 2>&1; else exec 3>&2; fi
+        py=$1 mg=$2 D= ds=- ids=
+        if [ -n "$mg" ]; then exec 3>&2 2>&1; else exec 3>&2; fi
         has() { set +f; for x in "$1".*; do if [ -e "$x" ]; then v=${x##*.}; set -f; return 0; fi; done; set -f; return 1; }
         await() { while :; do IFS= read -r _ <"$1/done"; has "$1/$2" && return 0; has "$1/x" && return 1; done; }
         ended() { : >"$sd/x.$?"; : >"$sd/done"; }
@@ -44,7 +44,7 @@ enum RunnerScript {
           if [ -e "$sd" ]; then rm -rf "$sd"; fi
           mkdir "$sd" && mkfifo "$sd/next" "$sd/done" || return 1
           if [ "$2" = py ]; then
-            ( exec 3>&- 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -u -c "$py" "$sd" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
+            ( exec 3>&- 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -u -c "$py" "$sd" "$mg" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
           else
             ( exec 3>&- 6>&1 7>&2 >/dev/null 2>&1; ( exec $ds setsid $3 -c "exec 8>&1 9>&2; >\"$sd/p.\$\$\"; >\"$sd/done\"; trap 'return 130' INT; while __mdx=; do POSIXLY_CORRECT=1; \\. \"$sd/next\"; done" </dev/null >&6 2>&7 6>&- 7>&- ); ended ) &
           fi

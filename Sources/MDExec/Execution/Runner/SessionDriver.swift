@@ -6,7 +6,9 @@
 /// shown (`repr`, unless `None` or the statement ends with `;`); `SystemExit` gives the
 /// block's code and the session goes on; tracebacks start at the block's own frames; the
 /// standard streams are put back after each block and flushed before its end is told.
-/// It shows pictures as files in `.mdexec/out` (`NNNNNNNNN.KIND.EXT`, counted across the
+/// `sys.stdout` is line-buffered; `sys.stderr` writes go into stdout between markers (see
+/// `FramedStderr`) unless the streams are merged, so the two keep the order they were
+/// written in. It shows pictures as files in `.mdexec/out` (`NNNNNNNNN.KIND.EXT`, counted across the
 /// session, read back by `ImageCollector`): `display(obj)` (a builtin), and matplotlib
 /// figures: `MPLBACKEND=Agg` unless set, an import hook that gives `matplotlib.pyplot` a
 /// `show()` emitting every open figure under Agg, and the figures still open under Agg when
@@ -45,7 +47,23 @@ public enum SessionDriver: String, Sendable, Equatable {
         import ast, builtins, io, os, signal, sys, traceback, types
 
 
-        def _mdexec_session(sd):
+        class _MdexecFramed(io.RawIOBase):
+            """sys.stderr's bytes, framed on fd 1: one pipe keeps them in order with stdout."""
+
+            def writable(self):
+                return True
+
+            def write(self, data):
+                view = memoryview(b"\x1emdx-e" + bytes(data) + b"\x1emdx-o")
+                try:
+                    while view:
+                        view = view[os.write(1, view):]
+                except OSError:
+                    os.write(2, bytes(data))
+                return len(data)
+
+
+        def _mdexec_session(sd, merged):
             saved = (os.dup(1), os.dup(2))
             base = os.getcwd()
             main = types.ModuleType("__main__")
@@ -53,8 +71,15 @@ public enum SessionDriver: String, Sendable, Equatable {
             sys.modules["__main__"] = main
             sys.stdin = open(os.devnull)
             # One write per line: a line printed to stdout and one to stderr arrive in order.
-            for stream in (sys.stdout, sys.stderr):
-                stream.reconfigure(line_buffering=True, write_through=False)
+            sys.stdout.reconfigure(line_buffering=True, write_through=False)
+
+            def framed():
+                return io.TextIOWrapper(_MdexecFramed(), encoding=sys.stdout.encoding, errors="backslashreplace", line_buffering=True)
+
+            if merged:
+                sys.stderr.reconfigure(line_buffering=True, write_through=False)
+            else:
+                sys.stderr = framed()
 
             def touch(name):
                 os.close(os.open(os.path.join(sd, name), os.O_WRONLY | os.O_CREAT, 0o600))
@@ -71,8 +96,11 @@ public enum SessionDriver: String, Sendable, Equatable {
                             continue
                     except Exception:
                         pass
-                    fresh = io.TextIOWrapper(io.FileIO(1 if name == "stdout" else 2, "w", closefd=False), line_buffering=True)
-                    setattr(sys, name, fresh)
+                    if name == "stderr" and not merged:
+                        setattr(sys, name, framed())
+                    else:
+                        fresh = io.TextIOWrapper(io.FileIO(1 if name == "stdout" else 2, "w", closefd=False), line_buffering=True)
+                        setattr(sys, name, fresh)
 
             shown = [0]
 
@@ -226,6 +254,6 @@ public enum SessionDriver: String, Sendable, Equatable {
                 touch("r%s.%d" % (request[0], code))
 
 
-        _mdexec_session(sys.argv[1])
+        _mdexec_session(sys.argv[1], len(sys.argv) > 2 and sys.argv[2] == "1")
         """#
 }
