@@ -34,22 +34,23 @@ public struct Transcript: Sendable, Equatable {
 
     /// The transcript a block holds, or nil when it is not one.
     public static func parse(code: String, language: String?) -> Transcript? {
-        let name = language?.lowercased() ?? ""
+        // Asked of every block: a cheap no for most (no allocation before the language fits).
+        guard let language, !language.isEmpty, language.utf8.count <= 13 else { return nil }
+        let name = language.utf8.contains { $0 >= 0x41 && $0 <= 0x5A } ? language.lowercased() : language
+        let kind: Kind
+        switch name {
+        case "console", "shell-session", "sh-session", "terminal": kind = .console
+        case "pycon", "python-repl": kind = .pycon
+        case "sh", "bash", "shell":
+            guard firstLineStarts(code, with: "$ ") else { return nil }
+            kind = .console
+        case "python", "py":
+            guard firstLineStarts(code, with: ">>> ") else { return nil }
+            kind = .pycon
+        default: return nil
+        }
         let lines = code.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
-        let first = lines.first { !$0.allSatisfy { $0 == " " || $0 == "\t" } }
-        let kind: Kind
-        if ["console", "shell-session", "sh-session", "terminal"].contains(name) {
-            kind = .console
-        } else if ["pycon", "python-repl"].contains(name) {
-            kind = .pycon
-        } else if ["sh", "bash", "shell"].contains(name), first?.hasPrefix("$ ") == true {
-            kind = .console
-        } else if ["python", "py"].contains(name), first?.hasPrefix(">>> ") == true {
-            kind = .pycon
-        } else {
-            return nil
         }
         let prompt = kind == .console ? "$ " : ">>> "
         var steps: [Step] = []
@@ -82,6 +83,27 @@ public struct Transcript: Sendable, Equatable {
                     expectedExit: exit, line: start, inputLines: input.count, outputLines: outputLines))
         }
         return Transcript(kind: kind, steps: steps)
+    }
+
+    /// Whether the first line that is not blank starts with `prompt` (bytes up to it only:
+    /// every shell and python block is asked).
+    private static func firstLineStarts(_ code: String, with prompt: StaticString) -> Bool {
+        let bytes = code.utf8
+        var lineStart = bytes.startIndex
+        var index = lineStart
+        while index != bytes.endIndex {
+            switch bytes[index] {
+            case 0x0A:
+                lineStart = bytes.index(after: index)
+            case 0x20, 0x09, 0x0D:
+                break
+            default:
+                let wanted = UnsafeBufferPointer(start: prompt.utf8Start, count: prompt.utf8CodeUnitCount)
+                return bytes[lineStart...].starts(with: wanted)
+            }
+            index = bytes.index(after: index)
+        }
+        return false
     }
 
     /// The text of a continuation line, or nil when the line does not continue the input.
