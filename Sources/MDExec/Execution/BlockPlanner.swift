@@ -55,7 +55,7 @@ public struct BlockPlanner: Sendable {
                 return .refuse(reason: WorkspacePath.outsideMessage)
             }
         } else {
-            file = Self.unnamedFolder + "/tmp_code_\(SHA256.hex(utf8: code).prefix(12)).\(interpreter!.fileExtension)"
+            file = Self.unnamedFile(code: code, extension: interpreter!.fileExtension)
         }
         guard let interpreter else { return .write(file: file, code: code) }
         let session =
@@ -67,6 +67,11 @@ public struct BlockPlanner: Sendable {
     /// block there runs with the workspace on `PYTHONPATH` (`ExecutionJob.pythonPathAssignment`),
     /// as python puts only the script's own folder on `sys.path`.
     static let unnamedFolder = ".mdexec"
+
+    /// The file of code without a name: `.mdexec/tmp_code_<12 hex digits of its sha256>.EXT`.
+    static func unnamedFile(code: String, extension ext: String) -> String {
+        unnamedFolder + "/tmp_code_\(SHA256.hex(utf8: code).prefix(12)).\(ext)"
+    }
 
     /// The interpreter a first line `#!...` names, for a shell or python block: `sh` or
     /// `bash` (`#!/bin/bash`, `#!/usr/bin/env bash`), or `python` (`#!/usr/bin/env python3`).

@@ -31,16 +31,11 @@ extension BlockSequencer {
             } else {
                 code = step.input + "\n"
             }
-            let file =
-                BlockPlanner.unnamedFolder
-                + "/tmp_code_\(SHA256.hex(utf8: code).prefix(12)).\(interpreter.fileExtension)"
+            let file = BlockPlanner.unnamedFile(code: code, extension: interpreter.fileExtension)
             try await executor.writeFile(file, contents: Array(code.utf8))
             let capture = OutputCapture(limit: options.maxOutputBytes)
-            let job = ExecutionJob(
-                file: file, command: interpreter.command,
-                timeoutSeconds: block.info.timeout ?? executor.configuration.timeout, session: session)
-            let outcome = try await executor.run(job) { channel, bytes in capture.append(channel, bytes) }
-            if executor.configuration.deleteTmpFiles { await executor.deleteFile(file) }
+            let outcome = try await runFile(
+                file, interpreter: interpreter, session: session, block: block, capture: capture)
             let text = capture.text(timedOut: outcome.timedOut)
             result.stdout += text.stdout
             result.stderr += text.stderr

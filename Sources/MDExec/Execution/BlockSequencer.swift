@@ -108,11 +108,8 @@ public struct BlockSequencer: Sendable {
                 executor.workspaceFiles.map { ImageCollector(files: $0, destination: destination) }
             }
             let before = await collector?.snapshot()
-            let job = ExecutionJob(
-                file: file, command: interpreter.command,
-                timeoutSeconds: block.info.timeout ?? executor.configuration.timeout, session: session)
-            let outcome = try await executor.run(job) { channel, bytes in capture.append(channel, bytes) }
-            if executor.configuration.deleteTmpFiles { await executor.deleteFile(file) }
+            let outcome = try await runFile(
+                file, interpreter: interpreter, session: session, block: block, capture: capture)
             let text = capture.text(timedOut: outcome.timedOut)
             result.stdout = text.stdout
             result.stderr = text.stderr
@@ -136,7 +133,7 @@ public struct BlockSequencer: Sendable {
                 result.reason = Self.interrupted
             } else if outcome.timedOut {
                 result.status = .timedOut
-                result.reason = "timed out after \(job.timeoutSeconds) s"
+                result.reason = "timed out after \(max(1, block.info.timeout ?? executor.configuration.timeout)) s"
             } else if outcome.exitCode == expected {
                 result.status = .passed
             } else {
@@ -187,6 +184,20 @@ public struct BlockSequencer: Sendable {
 
     /// A block that ran, compared with its recorded output. A timed-out block is not
     /// compared: it stays `timed-out` (its `Timeout` is not an output that differs).
+    /// Runs a written file with the block's timeout into `capture`; `delete_tmp_files`
+    /// deletes it after.
+    func runFile(
+        _ file: String, interpreter: LanguageTable.Interpreter, session: SessionKey?, block: CodeBlock,
+        capture: OutputCapture
+    ) async throws(ExecutionError) -> ExecutionOutcome {
+        let job = ExecutionJob(
+            file: file, command: interpreter.command,
+            timeoutSeconds: block.info.timeout ?? executor.configuration.timeout, session: session)
+        let outcome = try await executor.run(job) { channel, bytes in capture.append(channel, bytes) }
+        if executor.configuration.deleteTmpFiles { await executor.deleteFile(file) }
+        return outcome
+    }
+
     private func compared(_ base: BlockResult) -> BlockResult {
         guard base.status == .passed || base.status == .failed, base.exitCode != nil,
             let expected = base.expectedOutput
