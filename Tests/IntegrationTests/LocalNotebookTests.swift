@@ -17,6 +17,9 @@ struct LocalNotebookTests {
     @Test("timeouts: SIGINT, then SIGKILL and a restart") func timeouts() throws { try scenarios.timeouts() }
     @Test("hostile blocks do not break the session") func hostile() throws { try scenarios.hostileBlocks() }
     @Test("blocks --json shows the sessions") func plan() throws { try scenarios.plan() }
+    @Test("python stderr: in order with stdout, a real fd for subprocesses") func order() throws {
+        try scenarios.streamOrder()
+    }
 
     @Test("no session process outlives the run")
     func nothingLeft() throws {

@@ -20,8 +20,9 @@ final class OutputCapture: Sendable {
     }
 
     /// Keeps `bytes` while they fit. The first time they do not, the output is cut at the
-    /// end of its last whole line (the partial line counts as dropped) and every later byte
-    /// is dropped, so the truncation note always starts a line of its own.
+    /// end of its last whole line (the partial line counts as dropped), or, when its very
+    /// first line is longer than the limit, after the limit's bytes of it; every later byte is
+    /// dropped. The truncation note always starts a line of its own.
     func append(_ channel: OutputChannel, _ bytes: [UInt8]) {
         buffers.withLock { buffers in
             guard buffers.dropped == 0 else {
@@ -38,13 +39,16 @@ final class OutputCapture: Sendable {
                 return
             }
             let fits = bytes.prefix(max(0, room))
-            let whole = fits.lastIndex(of: 0x0A).map { fits[...$0] } ?? []
+            // A first line longer than the limit keeps its first bytes: nothing would be left.
+            let oneLine = !buffers.interleaved.contains(0x0A) && !fits.contains(0x0A)
+            let whole = oneLine ? fits : fits.lastIndex(of: 0x0A).map { fits[...$0] } ?? []
             buffers.interleaved.append(contentsOf: whole)
             switch channel {
             case .stdout: buffers.stdout.append(contentsOf: whole)
             case .stderr: buffers.stderr.append(contentsOf: whole)
             }
             buffers.dropped = bytes.count - whole.count
+            if oneLine { return }
             // A line begun by earlier writes is cut back to its start as well.
             if whole.isEmpty, let end = buffers.interleaved.lastIndex(of: 0x0A) {
                 buffers.dropped += buffers.interleaved.count - end - 1

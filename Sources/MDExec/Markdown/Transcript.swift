@@ -57,19 +57,19 @@ public struct Transcript: Sendable, Equatable {
         var index = 0
         while index < lines.count {
             let line = lines[index]
-            guard line.hasPrefix(prompt) || (kind == .console && line == "$") else {
+            guard line.hasPrefix(prompt) || line == prompt.dropLast() else {
                 index += 1
                 continue
             }
             var input = [String(line.dropFirst(min(prompt.count, line.count)))]
             let start = index
             index += 1
-            while index < lines.count, let more = continuation(lines[index], kind: kind) {
+            while index < lines.count, let more = continuation(lines[index], kind: kind, after: input) {
                 input.append(more)
                 index += 1
             }
             let outputStart = index
-            while index < lines.count, !lines[index].hasPrefix(prompt), !(kind == .console && lines[index] == "$") {
+            while index < lines.count, !lines[index].hasPrefix(prompt), lines[index] != prompt.dropLast() {
                 index += 1
             }
             var output = lines[outputStart..<index].map(String.init)  // trailing blank lines go
@@ -107,13 +107,26 @@ public struct Transcript: Sendable, Equatable {
     }
 
     /// The text of a continuation line, or nil when the line does not continue the input.
-    private static func continuation(_ line: Substring, kind: Kind) -> String? {
+    /// A bare `...` continues only a compound statement (after a line ending in `:` or a
+    /// `... ` line); right after a simple statement it is doctest's wildcard output.
+    private static func continuation(_ line: Substring, kind: Kind, after input: [String]) -> String? {
         switch kind {
         case .console:
             return line.hasPrefix("> ") ? String(line.dropFirst(2)) : line == ">" ? "" : nil
         case .pycon:
-            return line.hasPrefix("... ") ? String(line.dropFirst(4)) : line == "..." ? "" : nil
+            if line.hasPrefix("... ") { return String(line.dropFirst(4)) }
+            let compound = input.count > 1 || input.last?.trimmingWhitespace().hasSuffix(":") == true
+            return line == "..." && compound ? "" : nil
         }
+    }
+
+    /// Whether `lines`, written as a prompt's output, would be read back as input: a prompt,
+    /// or (first) a continuation of the prompt's input.
+    static func wouldReadAsInput(_ lines: [String], kind: Kind) -> Bool {
+        let prompt = kind == .console ? "$ " : ">>> "
+        if lines.contains(where: { $0.hasPrefix(prompt) || $0 == String(prompt.dropLast()) }) { return true }
+        guard let first = lines.first else { return false }
+        return kind == .console ? first.hasPrefix("> ") || first == ">" : first.hasPrefix("...")
     }
 
     /// N for a line `[N]`.

@@ -78,8 +78,8 @@ extension MarkdownReport {
     /// A transcript is its own recorded result: each prompt's output lines that no longer
     /// match are replaced in place by what came out (a console command's `[N]` after them),
     /// prompts and commands kept byte for byte; a matching output (wildcards and all) is
-    /// kept as written. An output line that would close the block's fence is not written:
-    /// that prompt keeps its recorded lines.
+    /// kept as written. An output that would close the block's fence, or be read back as a
+    /// prompt or a continuation, is not written: that prompt keeps its recorded lines.
     fileprivate static func transcriptEdits(
         _ block: CodeBlock, steps: [TranscriptStep], lines: ReportLines, eol: String
     ) -> [(range: Range<Int>, text: String)] {
@@ -95,7 +95,7 @@ extension MarkdownReport {
                 let trimmed = line.drop { $0 == " " }
                 return line.count - trimmed.count < 4 && trimmed.prefix { $0 == fenceChar }.count >= block.fence.count
             }
-            guard !closes else { continue }
+            guard !closes, !Transcript.wouldReadAsInput(written, kind: transcript.kind) else { continue }
             let promptLine = block.line + 1 + step.line
             guard promptLine + step.inputLines - 1 <= lines.count else { continue }
             // The bytes before the prompt on its own line: the container's prefix and indent.

@@ -27,6 +27,12 @@ extension DockerTests {
             try scenarios.freshAndNamedSessions()
         }
 
+        @Test("python stderr: in order with stdout, a real fd for subprocesses", .timeLimit(.minutes(2)))
+        func order() async throws {
+            guard try await EngineGate.ready() else { return }
+            try scenarios.streamOrder()
+        }
+
         @Test("exit codes and restarts", .timeLimit(.minutes(2)))
         func exits() async throws {
             guard try await EngineGate.ready() else { return }

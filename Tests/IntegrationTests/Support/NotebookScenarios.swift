@@ -203,6 +203,30 @@ struct NotebookScenarios {
         #expect(blocks.allSatisfy { !$0.sessionRestarted })
     }
 
+    /// A python session's stderr keeps its order with stdout, partial lines too, and is
+    /// still a stream code can hand to a subprocess; a block that moves fd 1 does not take
+    /// the session's stderr with it.
+    func streamOrder() throws {
+        let (run, result) = try run(
+            Self.fence(
+                "python", "import sys\nprint('Loading...', end=' ')\nsys.stderr.write('warn: ')\nprint('x')\n1/0")
+                + Self.fence(
+                    "python",
+                    "import subprocess, sys\nr = subprocess.run(['sh', '-c', 'echo child-err >&2'], stderr=sys.stderr)\nprint('code', r.returncode)"
+                )
+                + Self.fence(
+                    "python",
+                    "import os, sys\nkeep = os.dup(1)\nos.dup2(os.open('c.log', os.O_WRONLY | os.O_CREAT), 1)\nprint('to stderr', file=sys.stderr)\nos.dup2(keep, 1)\nprint('log:', repr(open('c.log').read()))"
+                ))
+        #expect(run.status == 1)
+        let blocks = result.blocks
+        #expect(
+            blocks[0].output.hasPrefix("Loading... warn: x\nTraceback (most recent call last):"), "\(blocks[0].output)")
+        #expect(blocks[0].stdout == "Loading... x\n" && blocks[0].stderr.hasPrefix("warn: Traceback"))
+        #expect(blocks[1].stdout == "code 0\n" && blocks[1].stderr == "child-err\n", "subprocess gets a real stderr")
+        #expect(blocks[2].stderr == "to stderr\n" && blocks[2].stdout == "log: ''\n", "\(blocks[2].output)")
+    }
+
     /// `blocks --json` says which session each block would use.
     func plan() throws {
         let scratch = try Scratch()

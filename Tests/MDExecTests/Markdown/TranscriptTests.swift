@@ -36,6 +36,24 @@ struct TranscriptTests {
         #expect(steps.map(\.expected) == ["0\n1", "", "1"])
     }
 
+    @Test("a bare >>> is a prompt; a bare ... after a simple statement is wildcard output")
+    func bareMarks() throws {
+        let steps = try #require(Transcript.parse(code: ">>> x = 1\n>>>\n>>> import this\n...\n", language: "pycon"))
+            .steps
+        #expect(steps.map(\.input) == ["x = 1", "", "import this"])
+        #expect(steps[2].expected == "...")
+    }
+
+    @Test("an output that would read back as input is recognised")
+    func readBack() {
+        #expect(Transcript.wouldReadAsInput(["> quoted"], kind: .console))
+        #expect(Transcript.wouldReadAsInput(["ok", "$ no"], kind: .console))
+        #expect(!Transcript.wouldReadAsInput(["ok", "> fine later"], kind: .console))
+        #expect(Transcript.wouldReadAsInput(["..."], kind: .pycon))
+        #expect(Transcript.wouldReadAsInput(["a", ">>>"], kind: .pycon))
+        #expect(!Transcript.wouldReadAsInput(["a ... b"], kind: .pycon))
+    }
+
     @Test("matching: as recorded results, with doctest's ... wildcard")
     func matching() {
         #expect(Transcript.matches(expected: "a\nb", actual: "a\nb\n\n"))

@@ -48,18 +48,39 @@ public enum SessionDriver: String, Sendable, Equatable {
 
 
         class _MdexecFramed(io.RawIOBase):
-            """sys.stderr's bytes, framed on fd 1: one pipe keeps them in order with stdout."""
+            """sys.stderr's bytes, framed into the session's own stdout (a copy of fd 1 no block
+            moves): one pipe keeps them in the order written with stdout. fileno() is the real
+            stderr, for code that needs a descriptor (subprocess, faulthandler)."""
+
+            def __init__(self, out):
+                self.out = out
 
             def writable(self):
                 return True
 
+            def fileno(self):
+                return 2
+
             def write(self, data):
-                view = memoryview(b"\x1emdx-e" + bytes(data) + b"\x1emdx-o")
+                data = bytes(data)
                 try:
-                    while view:
-                        view = view[os.write(1, view):]
+                    sys.stdout.flush()
+                except Exception:
+                    pass
+                # RS starts a marker: a block's own is shown as its visible symbol.
+                view = memoryview(b"\x1emdx-e" + data.replace(b"\x1e", "\u241e".encode()) + b"\x1emdx-o")
+                sent = 0
+                try:
+                    while sent < len(view):
+                        sent += os.write(self.out, view[sent:])
                 except OSError:
-                    os.write(2, bytes(data))
+                    try:
+                        if sent == 0:
+                            os.write(2, data)
+                        else:
+                            os.write(self.out, b"\x1emdx-o")
+                    except OSError:
+                        pass
                 return len(data)
 
 
@@ -74,7 +95,7 @@ public enum SessionDriver: String, Sendable, Equatable {
             sys.stdout.reconfigure(line_buffering=True, write_through=False)
 
             def framed():
-                return io.TextIOWrapper(_MdexecFramed(), encoding=sys.stdout.encoding, errors="backslashreplace", line_buffering=True)
+                return io.TextIOWrapper(_MdexecFramed(saved[0]), encoding=sys.stdout.encoding, errors="backslashreplace", write_through=True)
 
             if merged:
                 sys.stderr.reconfigure(line_buffering=True, write_through=False)
