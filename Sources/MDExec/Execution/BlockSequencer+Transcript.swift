@@ -68,7 +68,7 @@ extension BlockSequencer {
             result.reason = Self.interrupted
         } else if ended?.timedOut == true {
             result.status = .timedOut
-            result.reason = "timed out after \(block.info.timeout ?? executor.configuration.timeout) s"
+            result.reason = timedOutReason(block)
         } else if let wrongExit {
             result.status = .failed
             result.reason = "command \(wrongExit.index + 1) exited \(wrongExit.code), expected \(wrongExit.expected)"

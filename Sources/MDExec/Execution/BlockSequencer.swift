@@ -133,7 +133,7 @@ public struct BlockSequencer: Sendable {
                 result.reason = Self.interrupted
             } else if outcome.timedOut {
                 result.status = .timedOut
-                result.reason = "timed out after \(max(1, block.info.timeout ?? executor.configuration.timeout)) s"
+                result.reason = timedOutReason(block)
             } else if outcome.exitCode == expected {
                 result.status = .passed
             } else {
@@ -184,6 +184,12 @@ public struct BlockSequencer: Sendable {
 
     /// A block that ran, compared with its recorded output. A timed-out block is not
     /// compared: it stays `timed-out` (its `Timeout` is not an output that differs).
+    /// The block's timeout, as `ExecutionJob` applies it.
+    func timeoutSeconds(_ block: CodeBlock) -> Int { max(1, block.info.timeout ?? executor.configuration.timeout) }
+
+    /// Why a block that ran out of time ended.
+    func timedOutReason(_ block: CodeBlock) -> String { "timed out after \(timeoutSeconds(block)) s" }
+
     /// Runs a written file with the block's timeout into `capture`; `delete_tmp_files`
     /// deletes it after.
     func runFile(
@@ -191,8 +197,7 @@ public struct BlockSequencer: Sendable {
         capture: OutputCapture
     ) async throws(ExecutionError) -> ExecutionOutcome {
         let job = ExecutionJob(
-            file: file, command: interpreter.command,
-            timeoutSeconds: block.info.timeout ?? executor.configuration.timeout, session: session)
+            file: file, command: interpreter.command, timeoutSeconds: timeoutSeconds(block), session: session)
         let outcome = try await executor.run(job) { channel, bytes in capture.append(channel, bytes) }
         if executor.configuration.deleteTmpFiles { await executor.deleteFile(file) }
         return outcome

@@ -136,11 +136,11 @@ public struct Transcript: Sendable, Equatable {
     }
 
     /// Whether `actual` matches `expected`, doctest-style: `...` in the expected text stands
-    /// for any text (across lines too). Both are compared as recorded results are (line
-    /// endings, trailing spaces and trailing blank lines ignored).
+    /// for any text (across lines too). Both sides are normalised as `check` normalises
+    /// recorded results (`OutputComparison`).
     public static func matches(expected: String, actual: String) -> Bool {
-        let want = ReportText.normalizedForComparison(expected)
-        let got = ReportText.normalizedForComparison(ReportText.sanitizedForReport(actual))
+        let comparison = OutputComparison(actual: actual, recorded: expected)
+        let (want, got) = (comparison.expected, comparison.actual)
         guard want.contains("...") else { return want == got }
         let pieces = want.components(separatedBy: "...")
         guard let head = pieces.first, let tail = pieces.last, got.hasPrefix(head),

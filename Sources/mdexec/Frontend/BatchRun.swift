@@ -186,24 +186,30 @@ struct BatchRun {
         return (stem.isEmpty ? name : stem) + ".html"
     }
 
+    /// One diff per differing block, or per differing prompt of a transcript, naming its line.
     private static func printDifferences(_ loaded: LoadedDocument, _ result: DocumentResult) {
         for block in result.blocks where block.matched == false {
-            if let steps = block.steps {
-                for step in steps where step.matched == false {
-                    let diff = OutputComparison(actual: step.output, recorded: step.expected).diff(
-                        expectedLabel: "\(loaded.path):\(step.line) recorded output",
-                        actualLabel: "\(loaded.path):\(step.line) actual output")
-                    StandardError.write(
-                        "mdexec: \(loaded.path): block \(block.index + 1), line \(step.line): \(step.input.split(separator: "\n").first ?? ""): output differs\n\(diff)"
+            let differing: [(title: String, line: Int, expected: String, actual: String)] =
+                block.steps.map { steps in
+                    steps.filter { $0.matched == false }.map { step in
+                        let command = step.input.split(separator: "\n").first ?? ""
+                        return (
+                            "block \(block.index + 1), line \(step.line): \(command)", step.line, step.expected,
+                            step.output
+                        )
+                    }
+                } ?? [
+                    (
+                        "block \(block.index + 1) (line \(block.line))", block.line, block.expectedOutput ?? "",
+                        block.output
                     )
-                }
-                continue
+                ]
+            for item in differing {
+                let diff = OutputComparison(actual: item.actual, recorded: item.expected).diff(
+                    expectedLabel: "\(loaded.path):\(item.line) recorded output",
+                    actualLabel: "\(loaded.path):\(item.line) actual output")
+                StandardError.write("mdexec: \(loaded.path): \(item.title): output differs\n\(diff)")
             }
-            let diff = OutputComparison(actual: block.output, recorded: block.expectedOutput ?? "").diff(
-                expectedLabel: "\(loaded.path):\(block.line) recorded output",
-                actualLabel: "\(loaded.path):\(block.line) actual output")
-            StandardError.write(
-                "mdexec: \(loaded.path): block \(block.index + 1) (line \(block.line)): output differs\n\(diff)")
         }
     }
 }

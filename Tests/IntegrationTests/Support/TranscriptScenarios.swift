@@ -83,11 +83,16 @@ struct TranscriptScenarios {
         .replacingOccurrences(of: "> $ echo quoted\n> wrong\n", with: "> $ echo quoted\n> quoted\n")
         .replacingOccurrences(of: "'right'", with: "'wrong'")
 
-    func runRewritesOnlyWhatDiffers() throws {
+    /// A scratch folder with the tutorial and its work dir (with the `sub` folder it enters).
+    func tutorialWorkspace() throws -> (scratch: Scratch, work: String, doc: String) {
         let scratch = try Scratch()
         let work = try scratch.directory("work")
         _ = try scratch.directory("work/sub")
-        let doc = try scratch.write("t.md", Self.tutorial)
+        return (scratch, work, try scratch.write("t.md", Self.tutorial))
+    }
+
+    func runRewritesOnlyWhatDiffers() throws {
+        let (scratch, work, doc) = try tutorialWorkspace()
         let report = scratch.path + "/report.md"
         let json = scratch.path + "/r.json"
         let run = try mdexec("run", ["--quiet", "--work-dir", work, "-o", report, "--json", json, doc])
@@ -128,10 +133,7 @@ struct TranscriptScenarios {
     }
 
     func checkShowsDiffs() throws {
-        let scratch = try Scratch()
-        let work = try scratch.directory("work")
-        _ = try scratch.directory("work/sub")
-        let doc = try scratch.write("t.md", Self.tutorial)
+        let (scratch, work, doc) = try tutorialWorkspace()
         let json = scratch.path + "/r.json"
         let check = try mdexec("check", ["--work-dir", work, "--json", json, doc])
         #expect(check.status == 1)
